@@ -1,0 +1,35 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+def check_one_type_per_organism(records, field_name):
+    """Refuse two product types of the same eco-organism on one record."""
+    for record in records:
+        organisms = record[field_name].mapped("organism")
+        if len(organisms) != len(set(organisms)):
+            raise ValidationError(record.env._(
+                "“%s” can be linked to one QualiRépar product type per eco-organism only.", record.display_name))
+
+
+class ProductCategory(models.Model):
+    _inherit = "product.category"
+
+    qualirepar_product_type_ids = fields.Many2many(
+        "qualirepar.product.type", string="QualiRépar product types",
+        help="The eco-organisms' product types the devices of this category belong to (one per organism). "
+        "Subcategories inherit them.")
+
+    @api.constrains("qualirepar_product_type_ids")
+    def _check_qualirepar_product_types(self):
+        check_one_type_per_organism(self, "qualirepar_product_type_ids")
+
+    def _qualirepar_product_type(self, organism):
+        """The product type of ``organism`` of this category or of its closest parent that has one."""
+        self.ensure_one()
+        category = self
+        while category:
+            ptype = category.qualirepar_product_type_ids.filtered(lambda t: t.organism == organism)[:1]
+            if ptype:
+                return ptype
+            category = category.parent_id
+        return self.env["qualirepar.product.type"]

@@ -1,0 +1,176 @@
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..clients import ApiError, EcologicClient, EcosystemClient
+from ..clients import ecologic as ecologic_api
+from ..clients import ecosystem as ecosystem_api
+
+_logger = logging.getLogger(__name__)
+
+ORGANISMS = [("ecosystem", "ecosystem"), ("ecologic", "Ecologic")]
+ENVIRONMENT_URLS = {
+    "ecosystem": ecosystem_api.ENVIRONMENT_URLS,
+    # Ecologic has no public sandbox: its pre-production stands in for it.
+    "ecologic": dict(ecologic_api.ENVIRONMENT_URLS, sandbox=ecologic_api.ENVIRONMENT_URLS["preprod"]),
+}
+
+
+class QualireparBackend(models.Model):
+    """A connection to one eco-organism's repairer API, for one company."""
+
+    _name = "qualirepar.backend"
+    _description = "QualiRépar eco-organism connection"
+    _order = "company_id, organism"
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    organism = fields.Selection(ORGANISMS, required=True)
+    environment = fields.Selection(
+        [("sandbox", "Sandbox"), ("preprod", "Pre-production"), ("prod", "Production")],
+        required=True,
+        default="preprod",
+    )
+    base_url = fields.Char(
+        string="API URL",
+        compute="_compute_base_url",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="Computed from the environment; change it only to reach another server (a local test sandbox).",
+    )
+    username = fields.Char(groups="base.group_system", help="ecosystem 'User API' account.")
+    password = fields.Char(groups="base.group_system")
+    api_key = fields.Char(string="API key", groups="base.group_system", help="Ecologic (e-reparateur) key of the environment.")
+    repairer_identifier = fields.Char(
+        string="Repairer ID",
+        help="Identifier of the shop at the eco-organism (ecosystem RepairerID, 7 digits). "
+        "Filled in by the synchronisation when empty.",
+    )
+    timeout = fields.Integer(string="Timeout (s)", default=30, required=True)
+    last_sync_date = fields.Datetime(string="Last synchronisation", readonly=True)
+    last_sync_error = fields.Text(string="Last synchronisation error", readonly=True)
+    product_type_count = fields.Integer(compute="_compute_counts")
+    brand_count = fields.Integer(compute="_compute_counts")
+    site_count = fields.Integer(compute="_compute_counts")
+
+    _sql_constraints = [
+        ("organism_company_uniq", "unique(organism, company_id, environment)",
+         "This company already has a connection to this eco-organism in this environment."),
+    ]
+
+    @api.depends("organism", "environment")
+    def _compute_base_url(self):
+        for backend in self:
+            if backend.organism and backend.environment:
+                backend.base_url = ENVIRONMENT_URLS[backend.organism][backend.environment]
+
+    def _compute_counts(self):
+        for field, model in (("product_type_count", "qualirepar.product.type"),
+                             ("brand_count", "qualirepar.brand"),
+                             ("site_count", "qualirepar.repair.site")):
+            counts = dict(self.env[model]._read_group([("backend_id", "in", self.ids)], ["backend_id"], ["__count"]))
+            for backend in self:
+                backend[field] = counts.get(backend, 0)
+
+    def _get_client(self):
+        """The API client of this connection, with its credentials (read as superuser)."""
+        self.ensure_one()
+        backend = self.sudo()
+        if backend.organism == "ecosystem":
+            if not (backend.username and backend.password):
+                raise UserError(_("Enter the ecosystem API user name and password of the connection “%s”.", self.name))
+            return EcosystemClient(backend.base_url, backend.username, backend.password, timeout=backend.timeout)
+        if not backend.api_key:
+            raise UserError(_("Enter the Ecologic API key of the connection “%s”.", self.name))
+        return EcologicClient(backend.base_url, backend.api_key, timeout=backend.timeout)
+
+    @api.model
+    def _error_message(self, error):
+        """A French sentence for a failed API call, with the API's own field errors."""
+        message = _("%(organism)s answered: %(message)s", organism=dict(ORGANISMS).get(self.organism, ""),
+                    message=error.message)
+        details = "\n".join(f"- {e['field']}: {e['message']}" for e in error.field_errors or [])
+        return f"{message}\n{details}" if details else message
+
+    def action_test_connection(self):
+        self.ensure_one()
+        client = self._get_client()
+        try:
+            if self.organism == "ecosystem":
+                client.login()
+                detail = _("Repairer accounts: %s", ", ".join(client.repairer_ids) or _("none"))
+            else:
+                sites = client.get_repair_sites()
+                detail = _("%s repair site(s) attached to this key.", len(sites))
+        except ApiError as error:
+            raise UserError(_("Connection to %(name)s failed.\n%(error)s",
+                              name=self.name, error=self._error_message(error))) from error
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Connection successful"),
+                "message": _("%(name)s answered. %(detail)s", name=self.name, detail=detail),
+                "sticky": False,
+            },
+        }
+
+    def action_sync_reference_data(self):
+        # Reference data is read-only for people: once the user may act on the connection,
+        # the synchronisation writes it as superuser.
+        self.check_access("write")
+        for backend in self.sudo():
+            try:
+                backend._sync_reference_data()
+            except ApiError as error:
+                raise UserError(_("Synchronisation of %(name)s failed.\n%(error)s",
+                                  name=backend.name, error=backend._error_message(error))) from error
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Reference data synchronised"),
+                "message": _("Product types, brands, codes and sites are up to date."),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _cron_sync_reference_data(self):
+        """Daily: synchronise every active connection; one failing organism does not stop the others."""
+        for backend in self.search([]):
+            try:
+                with self.env.cr.savepoint():
+                    backend._sync_reference_data()
+                if backend.last_sync_error:
+                    backend.last_sync_error = False
+            except (ApiError, UserError) as error:
+                message = backend._error_message(error) if isinstance(error, ApiError) else str(error)
+                _logger.warning("QualiRépar reference sync of %s failed: %s", backend.name, message)
+                backend.last_sync_error = message
+
+    def action_view_product_types(self):
+        return self._action_view("qualirepar.product.type", _("Product types"))
+
+    def action_view_brands(self):
+        return self._action_view("qualirepar.brand", _("Brands"))
+
+    def action_view_sites(self):
+        return self._action_view("qualirepar.repair.site", _("Repair sites"))
+
+    def _action_view(self, model, name):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "list,form",
+            "domain": [("backend_id", "=", self.id)],
+            "context": {"default_backend_id": self.id},
+        }

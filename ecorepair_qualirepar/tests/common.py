@@ -1,0 +1,49 @@
+"""Odoo test base: the eco-organism sandbox (tools/eco_sandbox) served in-process on 127.0.0.1."""
+
+import os
+import sys
+
+from odoo.tests import TransactionCase
+
+TOOLS = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
+if TOOLS not in sys.path:
+    sys.path.insert(0, TOOLS)
+
+import eco_sandbox  # noqa: E402  (needs the path above)
+
+
+class SandboxCase(TransactionCase):
+    """Starts one sandbox for the class, resets its state before each test, and gives two connections."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox = eco_sandbox.SandboxServer(host="127.0.0.1", port=0).start()
+        cls.addClassCleanup(cls.sandbox.stop)
+        Backend = cls.env["qualirepar.backend"]
+        Backend.with_context(active_test=False).search([]).unlink()  # the demo connections
+        cls.ecosystem = Backend.create({
+            "name": "ecosystem test",
+            "organism": "ecosystem",
+            "environment": "sandbox",
+            "base_url": cls.sandbox.ecosystem_url,
+            "username": eco_sandbox.USERNAME,
+            "password": eco_sandbox.PASSWORD,
+            "timeout": 10,
+        })
+        cls.ecologic = Backend.create({
+            "name": "Ecologic test",
+            "organism": "ecologic",
+            "environment": "sandbox",
+            "base_url": cls.sandbox.ecologic_url,
+            "api_key": eco_sandbox.API_KEY,
+            "timeout": 10,
+        })
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.state.reset()
+
+    def product_type(self, backend, code):
+        return self.env["qualirepar.product.type"].with_context(active_test=False).search(
+            [("backend_id", "=", backend.id), ("code", "=", code)])

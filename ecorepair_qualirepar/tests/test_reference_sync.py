@@ -1,0 +1,153 @@
+from contextlib import contextmanager
+from datetime import date
+
+from odoo.sql_db import Cursor
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from .common import SandboxCase, eco_sandbox
+
+REFERENCE_TABLES = (
+    "qualirepar_product_type", "qualirepar_bonus_amount", "qualirepar_bonus_threshold", "qualirepar_repair_code",
+    "qualirepar_brand", "qualirepar_repair_site", "qualirepar_business_sheet", "qualirepar_brand_qualirepar_product_type_rel",
+)
+
+
+@tagged("post_install", "-at_install")
+class TestReferenceSync(SandboxCase):
+
+    @contextmanager
+    def capture_writes(self):
+        """Collects the INSERT / UPDATE / DELETE statements sent to the reference tables."""
+        statements = []
+        execute = Cursor.execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            sql = query.code if isinstance(query, SQL) else str(query)
+            if sql.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE") and any(
+                    f'"{table}"' in sql or f" {table} " in sql for table in REFERENCE_TABLES):
+                statements.append(sql)
+            return execute(cr, query, params, log_exceptions)
+
+        Cursor.execute = spy
+        try:
+            yield statements
+            self.env.flush_all()
+        finally:
+            Cursor.execute = execute
+
+    def test_ecosystem_scale_lands_with_its_periods(self):
+        self.ecosystem.action_sync_reference_data()
+        laptop = self.product_type(self.ecosystem, "ECO-OP-001")
+        self.assertEqual(laptop.name, "Ordinateur portable")
+        self.assertEqual(laptop.fiche_metier_id, self.env.ref("ecorepair_qualirepar.fiche_metier_7"))
+        self.assertEqual(laptop.eligible_from, date(2022, 12, 15))
+        self.assertEqual(
+            sorted((a.date_from, a.date_to, a.amount) for a in laptop.amount_ids),
+            [(date(2022, 12, 15), date(2023, 12, 31), 45.0), (date(2024, 1, 1), False, 50.0)])
+        self.assertEqual(laptop._get_bonus_amount(date(2023, 6, 1)).amount, 45.0)
+        self.assertEqual(laptop._get_bonus_amount(date(2024, 1, 1)).amount, 50.0)
+        self.assertEqual(laptop._get_threshold(date(2023, 12, 31)).minimum_amount, 180.0)
+        self.assertEqual(laptop._get_threshold(date(2025, 3, 1)).minimum_amount, 150.0)
+        self.assertFalse(laptop._get_bonus_amount(date(2022, 12, 14)))
+        washer = self.product_type(self.ecosystem, "ECO-LL-001")
+        self.assertEqual(washer.with_context(date=date(2023, 5, 1))._get_bonus_amount(date(2023, 5, 1)).amount, 25.0)
+        self.assertEqual(washer.current_amount, 50.0)
+        self.assertFalse(washer.threshold_ids)
+        microwave = self.product_type(self.ecosystem, "ECO-MO-001")
+        self.assertFalse(microwave._is_eligible_on(date(2023, 12, 31)))
+        self.assertTrue(microwave._is_eligible_on(date(2024, 1, 1)))
+        self.assertIn("ecosystem", laptop.display_name)
+        self.assertTrue(laptop.repair_code_ids)
+        self.assertTrue(all(c.kind == "repair" for c in laptop.repair_code_ids))
+
+    def test_ecosystem_brands_sites_and_fiches(self):
+        self.ecosystem.action_sync_reference_data()
+        Brand = self.env["qualirepar.brand"]
+        samsung = Brand.search([("backend_id", "=", self.ecosystem.id), ("name", "=", "Samsung")])
+        seb = Brand.search([("backend_id", "=", self.ecosystem.id), ("name", "=", "Seb")])
+        self.assertEqual((samsung.handled_by, samsung.is_handler), ("ecosystem", True))
+        self.assertEqual((seb.handled_by, seb.is_handler), ("ecologic", False))
+        self.assertEqual(self.ecosystem.repairer_identifier, "2000123")
+        sites = self.env["qualirepar.repair.site"].search([("backend_id", "=", self.ecosystem.id)])
+        self.assertEqual(sorted(sites.mapped("city")), ["Lyon", "Villeurbanne"])
+        self.assertTrue(all(len(site.siret) == 14 for site in sites))
+        held = self.env.company.qualirepar_business_sheet_ids
+        self.assertEqual(sorted(held.mapped("fiche_metier_id.number")), [1, 3, 4, 7])
+        self.assertTrue(self.ecosystem.last_sync_date)
+        self.assertEqual(self.ecosystem.product_type_count, len(self.sandbox.state.reference["products"]))
+
+    def test_ecologic_product_types_codes_and_brands(self):
+        self.ecologic.action_sync_reference_data()
+        phone = self.product_type(self.ecologic, "EEE.M6.060")
+        self.assertEqual(phone.name, "Téléphone portable")
+        self.assertEqual(phone.organism, "ecologic")
+        self.assertTrue(phone.repair_code_ids)
+        self.assertTrue(phone.iris_code_ids)
+        self.assertFalse(phone.amount_ids, "Ecologic computes the bonus per repair: no stored scale")
+        brands = self.env["qualirepar.brand"].search([("backend_id", "=", self.ecologic.id)])
+        self.assertIn("Seb", brands.mapped("name"))
+        self.assertEqual(set(brands.mapped("handled_by")), {"ecologic"})
+        sites = self.env["qualirepar.repair.site"].search([("backend_id", "=", self.ecologic.id)])
+        self.assertEqual(len(sites), 2)
+        self.assertEqual(len(sites[0].code), 36, "Ecologic site ids are GUIDs")
+
+    def test_second_sync_writes_nothing(self):
+        for backend in self.ecosystem | self.ecologic:
+            backend.action_sync_reference_data()
+            self.env.flush_all()
+            with self.capture_writes() as writes:
+                backend.action_sync_reference_data()
+            self.assertEqual(writes, [], f"{backend.name}: an unchanged sync wrote reference data")
+
+    def test_changed_amount_updates_only_that_line(self):
+        self.ecosystem.action_sync_reference_data()
+        self.env.flush_all()
+        self.sandbox.state.set_amount("ECO-TV-001", "2024-01-01", 65)
+        with self.capture_writes() as writes:
+            self.ecosystem.action_sync_reference_data()
+        tv = self.product_type(self.ecosystem, "ECO-TV-001")
+        self.assertEqual(tv._get_bonus_amount(date(2024, 6, 1)).amount, 65.0)
+        self.assertEqual(tv._get_bonus_amount(date(2023, 6, 1)).amount, 30.0)
+        self.assertEqual(len(writes), 1, writes)
+        self.assertIn("qualirepar_bonus_amount", writes[0])
+
+    def test_new_period_closes_the_previous_one(self):
+        self.ecosystem.action_sync_reference_data()
+        self.sandbox.state.set_amount("ECO-LL-001", "2026-01-01", 60)
+        self.ecosystem.action_sync_reference_data()
+        washer = self.product_type(self.ecosystem, "ECO-LL-001")
+        self.assertEqual(washer._get_bonus_amount(date(2025, 12, 31)).amount, 50.0)
+        self.assertEqual(washer._get_bonus_amount(date(2026, 1, 1)).amount, 60.0)
+        self.assertEqual(len(washer.amount_ids), 3)
+
+    def test_vanished_product_type_is_archived_not_deleted(self):
+        self.ecosystem.action_sync_reference_data()
+        tv = self.product_type(self.ecosystem, "ECO-TV-001")
+        category = self.env["product.category"].create({"name": "Téléviseurs", "qualirepar_product_type_ids": [(6, 0, tv.ids)]})
+        self.sandbox.state.remove_product("TV")
+        self.ecosystem.action_sync_reference_data()
+        self.assertTrue(tv.exists(), "a vanished product type is never deleted")
+        self.assertFalse(tv.active)
+        self.assertFalse(tv.with_context(active_test=False).amount_ids.filtered("active"))
+        self.assertEqual(category.with_context(active_test=False).qualirepar_product_type_ids, tv)
+        self.assertNotIn(tv, self.env["qualirepar.product.type"].search([("backend_id", "=", self.ecosystem.id)]))
+        # It comes back when the organism lists it again.
+        self.sandbox.state.reset()
+        self.ecosystem.action_sync_reference_data()
+        self.assertTrue(tv.active)
+        self.assertEqual(len(tv.amount_ids), 2)
+
+    def test_cron_records_a_failure_and_syncs_the_others(self):
+        self.ecosystem.sudo().password = "wrong"
+        with self.assertLogs("odoo.addons.ecorepair_qualirepar.models.qualirepar_backend", "WARNING") as logs:
+            self.env["qualirepar.backend"]._cron_sync_reference_data()
+        self.assertIn("ecosystem test", logs.output[0])
+        self.assertTrue(self.ecosystem.last_sync_error)
+        self.assertFalse(self.ecosystem.last_sync_date)
+        self.assertFalse(self.ecologic.last_sync_error)
+        self.assertTrue(self.ecologic.product_type_count)
+        self.ecosystem.sudo().password = eco_sandbox.PASSWORD
+        self.env["qualirepar.backend"]._cron_sync_reference_data()
+        self.assertFalse(self.ecosystem.last_sync_error)
+        self.assertTrue(self.ecosystem.product_type_count)

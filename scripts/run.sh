@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Starts the eco-organism sandbox and Odoo on http://localhost:$ODOO_PORT with a demo database:
+# the add-on installed with its demo data, in French, both connections pointed at the sandbox and
+# the reference data synchronised. Log in as admin / admin. Ctrl-C stops both.
+# RESET=1 scripts/run.sh recreates the demo database.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+ODOO=("$PYTHON" "$ODOO_SRC/odoo-bin" --addons-path="$(odoo_addons_path)" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$")
+
+start_postgres
+
+log "Starting the eco-organism sandbox on http://127.0.0.1:$SANDBOX_PORT"
+PYTHONPATH="$ROOT/tools" "$PYTHON" -m eco_sandbox --host 127.0.0.1 --port "$SANDBOX_PORT" &
+sandbox_pid=$!
+trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  curl -fs -o /dev/null "http://127.0.0.1:$SANDBOX_PORT/_control/claims" && break
+  kill -0 $sandbox_pid 2>/dev/null || { echo "The sandbox did not start" >&2; exit 1; }
+  sleep 0.2
+done
+
+[ "${RESET:-0}" = 1 ] && dropdb --if-exists "$DEMO_DB"
+if ! psql -lqt | cut -d'|' -f1 | grep -qw "$DEMO_DB"; then
+  log "Creating the demo database $DEMO_DB (about a minute)"
+  "${ODOO[@]}" -i ecorepair_qualirepar --load-language=fr_FR --stop-after-init --max-cron-threads=0
+fi
+
+log "Pointing the demo connections at the sandbox and synchronising the reference data"
+"${ODOO[@]}" shell --no-http --log-level=warn <<PY
+backends = env["qualirepar.backend"].search([])
+for backend in backends.filtered(lambda b: "127.0.0.1" in (b.base_url or "")):
+    prefix = "/ecosystem" if backend.organism == "ecosystem" else "/ecologic/api/v1/ecosupport/"
+    backend.base_url = "http://127.0.0.1:$SANDBOX_PORT" + prefix
+env.ref("base.user_admin").lang = "fr_FR"
+backends.action_sync_reference_data()
+env.cr.commit()
+print("%d product types synchronised" % env["qualirepar.product.type"].search_count([]))
+PY
+
+log "Odoo on http://localhost:$ODOO_PORT (database $DEMO_DB, login admin / admin)"
+"${ODOO[@]}" --http-port "$ODOO_PORT" "$@"
