@@ -31,6 +31,9 @@
         "views/qualirepar_menus.xml",
     ],
     "demo": ["demo/qualirepar_backend_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["ecorepair_qualirepar/static/tests/tours/**/*"],
+    },
     "installable": True,
     "application": False,
 }

@@ -5,7 +5,8 @@
 # RESET=1 scripts/run.sh recreates the demo database.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
-ODOO=("$PYTHON" "$ODOO_SRC/odoo-bin" --addons-path="$(odoo_addons_path)" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$")
+ODOO_BIN=("$PYTHON" "$ODOO_SRC/odoo-bin")
+ODOO_ARGS=(--addons-path="$(odoo_addons_path)" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$")
 
 start_postgres
 
@@ -22,11 +23,11 @@ done
 [ "${RESET:-0}" = 1 ] && dropdb --if-exists "$DEMO_DB"
 if ! psql -lqt | cut -d'|' -f1 | grep -qw "$DEMO_DB"; then
   log "Creating the demo database $DEMO_DB (about a minute)"
-  "${ODOO[@]}" -i ecorepair_qualirepar --load-language=fr_FR --stop-after-init --max-cron-threads=0
+  "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" -i ecorepair_qualirepar --load-language=fr_FR --stop-after-init --max-cron-threads=0
 fi
 
 log "Pointing the demo connections at the sandbox and synchronising the reference data"
-"${ODOO[@]}" shell --no-http --log-level=warn <<PY
+"${ODOO_BIN[@]}" shell "${ODOO_ARGS[@]}" --no-http --log-level=warn <<PY
 backends = env["qualirepar.backend"].search([])
 for backend in backends.filtered(lambda b: "127.0.0.1" in (b.base_url or "")):
     prefix = "/ecosystem" if backend.organism == "ecosystem" else "/ecologic/api/v1/ecosupport/"
@@ -38,4 +39,4 @@ print("%d product types synchronised" % env["qualirepar.product.type"].search_co
 PY
 
 log "Odoo on http://localhost:$ODOO_PORT (database $DEMO_DB, login admin / admin)"
-"${ODOO[@]}" --http-port "$ODOO_PORT" "$@"
+"${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" --http-port "$ODOO_PORT" "$@"

@@ -137,7 +137,7 @@ class QualireparBackend(models.Model):
                 "type": "success",
                 "title": _("Reference data synchronised"),
                 "message": _("Product types, brands, codes and sites are up to date."),
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 

@@ -12,7 +12,7 @@ if TOOLS not in sys.path:
 import eco_sandbox  # noqa: E402  (needs the path above)
 
 
-class SandboxCase(TransactionCase):
+class SandboxMixin:
     """Starts one sandbox for the class, resets its state before each test, and gives two connections."""
 
     @classmethod
@@ -47,3 +47,7 @@ class SandboxCase(TransactionCase):
     def product_type(self, backend, code):
         return self.env["qualirepar.product.type"].with_context(active_test=False).search(
             [("backend_id", "=", backend.id), ("code", "=", code)])
+
+
+class SandboxCase(SandboxMixin, TransactionCase):
+    pass
