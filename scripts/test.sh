@@ -9,13 +9,14 @@ TEST_HTTP_PORT="${TEST_HTTP_PORT:-8169}"
 TEST_TAGS="${TEST_TAGS:-/ecorepair_qualirepar}"
 LOG_DIR="$ECOREPAIR_HOME/logs"
 mkdir -p "$LOG_DIR"
-odoo_log="$LOG_DIR/odoo-tests.log"
+odoo_log="$LOG_DIR/odoo-tests-$TEST_DB.log"
 
 start_postgres
 log "Odoo tests of ecorepair_qualirepar on a fresh database ($TEST_DB)"
 dropdb --if-exists "$TEST_DB"
 set +e
-"$PYTHON" "$ODOO_SRC/odoo-bin" --addons-path="$(odoo_addons_path)" -d "$TEST_DB" \
+# A hung test (a browser or wkhtmltopdf waiting forever) must not hold CI: 25 minutes at most.
+timeout "${ODOO_TEST_TIMEOUT:-1500}" "$PYTHON" "$ODOO_SRC/odoo-bin" --addons-path="$(odoo_addons_path)" -d "$TEST_DB" \
   -i ecorepair_qualirepar --test-enable --test-tags "$TEST_TAGS" \
   --http-port "$TEST_HTTP_PORT" --stop-after-init --log-level=info --max-cron-threads=0 \
   2>&1 | tee "$odoo_log" | grep -E " (WARNING|ERROR|CRITICAL) |odoo\.tests\.(result|stats)|: skipped |Ran [0-9]+ tests|post-tests in"

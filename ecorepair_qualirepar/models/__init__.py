@@ -11,3 +11,11 @@ from . import product_category
 from . import product_template
 from . import res_company
 from . import res_config_settings
+from . import repair_order
+from . import qualirepar_qualification
+from . import hr_employee
+from . import repair_order_technician
+from . import repair_order_onsite
+from . import qualirepar_control_point_template
+from . import qualirepar_control_point
+from . import repair_order_checklist

@@ -18,6 +18,10 @@ class ProductCategory(models.Model):
         "qualirepar.product.type", string="QualiRépar product types",
         help="The eco-organisms' product types the devices of this category belong to (one per organism). "
         "Subcategories inherit them.")
+    qualirepar_risk_notice = fields.Html(
+        string="Refused quote risk notice", translate=True,
+        help="Sent to a customer who refuses the quote of a device of this category (or of a subcategory "
+        "without its own notice), instead of the fiche métier's.")
 
     @api.constrains("qualirepar_product_type_ids")
     def _check_qualirepar_product_types(self):

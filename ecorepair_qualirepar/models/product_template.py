@@ -19,3 +19,13 @@ class ProductTemplate(models.Model):
         self.ensure_one()
         own = self.qualirepar_product_type_ids.filtered(lambda t: t.organism == organism)[:1]
         return own or self.categ_id._qualirepar_product_type(organism)
+
+    def _qualirepar_fiche_metier(self):
+        """The fiche métier of the first of this product's product types (own, then category's) that has one."""
+        self.ensure_one()
+        category = self.categ_id
+        types = self.qualirepar_product_type_ids
+        while category:
+            types |= category.qualirepar_product_type_ids
+            category = category.parent_id
+        return types.fiche_metier_id[:1]

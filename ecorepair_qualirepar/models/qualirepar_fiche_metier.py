@@ -17,6 +17,10 @@ class QualireparFicheMetier(models.Model):
         "in its catalogue (ProductSheet) and in the repairer's business sheets.",
     )
     description = fields.Text(translate=True)
+    refusal_risk_notice = fields.Html(
+        translate=True, help="Sent to a customer who refuses the quote, unless the product category has its own.")
+    control_point_template_ids = fields.One2many(
+        "qualirepar.control.point.template", "fiche_metier_id", string="Control points")
     active = fields.Boolean(default=True)
 
     _sql_constraints = [

@@ -4,6 +4,13 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    qualirepar_warranty_months = fields.Integer(related="company_id.qualirepar_warranty_months", readonly=False)
+    qualirepar_max_distance_km = fields.Float(related="company_id.qualirepar_max_distance_km", readonly=False)
+    qualirepar_slip_show_payment = fields.Boolean(related="company_id.qualirepar_slip_show_payment", readonly=False)
+    qualirepar_slip_show_bonus = fields.Boolean(related="company_id.qualirepar_slip_show_bonus", readonly=False)
+    qualirepar_slip_show_consents = fields.Boolean(related="company_id.qualirepar_slip_show_consents", readonly=False)
+    qualirepar_slip_show_parts_info = fields.Boolean(
+        related="company_id.qualirepar_slip_show_parts_info", readonly=False)
     qualirepar_backend_count = fields.Integer(compute="_compute_qualirepar_counts")
     qualirepar_fiche_held_count = fields.Integer(compute="_compute_qualirepar_counts")
 

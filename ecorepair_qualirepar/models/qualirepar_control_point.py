@@ -1,0 +1,88 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .qualirepar_control_point_template import KINDS, PHASES
+
+VALUE_FIELD_OF_KIND = {"yes_no": "value_yes_no", "measure": "value_measure", "text": "value_text", "photo": "photo"}
+VALUE_FIELDS = set(VALUE_FIELD_OF_KIND.values())
+# Copied from the template: only managers may change them (a user could otherwise lift a mandatory point).
+TEMPLATE_FIELDS = {"repair_id", "template_id", "name", "phase", "kind", "mandatory", "unit", "min_value", "max_value"}
+
+
+class QualireparControlPoint(models.Model):
+    """A control point of a repair and its answer (check-in before the repair, check-out after it)."""
+
+    _name = "qualirepar.control.point"
+    _description = "QualiRépar control point"
+    _order = "repair_id, phase desc, sequence, id"
+
+    repair_id = fields.Many2one("repair.order", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="repair_id.company_id", store=True, index=True)
+    template_id = fields.Many2one("qualirepar.control.point.template", index=True, ondelete="set null")
+    help_text = fields.Text(related="template_id.help_text", string="Instructions")
+    sequence = fields.Integer(default=10)
+    name = fields.Char(string="Control point", required=True)
+    phase = fields.Selection(PHASES, required=True, default="before")
+    kind = fields.Selection(KINDS, required=True, default="yes_no")
+    mandatory = fields.Boolean()
+    unit = fields.Char()
+    min_value = fields.Float(string="Minimum")
+    max_value = fields.Float(string="Maximum")
+    value_yes_no = fields.Selection([("yes", "Yes"), ("no", "No")], string="Yes / No")
+    value_measure = fields.Float(string="Measurement")
+    value_text = fields.Text(string="Text")
+    photo = fields.Image(max_width=1920, max_height=1920)
+    is_answered = fields.Boolean(string="Answered", compute="_compute_compliance", store=True)
+    is_compliant = fields.Boolean(string="Compliant", compute="_compute_compliance", store=True)
+    done_by = fields.Many2one("res.users", string="Checked by", readonly=True)
+    done_date = fields.Datetime(string="Checked on", readonly=True)
+
+    @api.depends("kind", "value_yes_no", "value_measure", "value_text", "photo", "min_value", "max_value",
+                 "done_date")
+    def _compute_compliance(self):
+        for point in self:
+            # A measurement of 0 is an answer: a measurement counts as answered once entered (done_date).
+            point.is_answered = bool(point.done_date if point.kind == "measure"
+                                     else point[VALUE_FIELD_OF_KIND[point.kind]])
+            point.is_compliant = point.is_answered and (
+                point.value_yes_no == "yes" if point.kind == "yes_no"
+                else point.kind != "measure" or point._measure_within_bounds())
+
+    def _measure_within_bounds(self):
+        self.ensure_one()
+        return ((not self.min_value or self.value_measure >= self.min_value)
+                and (not self.max_value or self.value_measure <= self.max_value))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        points = super().create(vals_list)
+        points.browse(
+            point.id for point, vals in zip(points, vals_list) if VALUE_FIELDS & set(vals))._record_answer()
+        return points
+
+    def write(self, vals):
+        if (TEMPLATE_FIELDS & set(vals) and not self.env.su
+                and not self.env.user.has_group("ecorepair_qualirepar.group_qualirepar_manager")):
+            raise AccessError(self.env._("Only QualiRépar managers can change the definition of a control point."))
+        res = super().write(vals)
+        if VALUE_FIELDS & set(vals):
+            self._record_answer()
+        return res
+
+    def _record_answer(self):
+        """Who answered and when; cleared again when the answer is removed."""
+        self.write({"done_by": self.env.uid, "done_date": fields.Datetime.now()})
+        self.filtered(lambda p: not p.is_answered).write({"done_by": False, "done_date": False})
+
+    def _display_value(self):
+        """The answer as text, for messages and the report."""
+        self.ensure_one()
+        if not self.is_answered:
+            return ""
+        if self.kind == "measure":
+            return f"{self.value_measure:g} {self.unit or ''}".strip()
+        if self.kind == "photo":
+            return self.env._("Photo")
+        if self.kind == "yes_no":
+            return dict(self._fields["value_yes_no"]._description_selection(self.env))[self.value_yes_no]
+        return self.value_text

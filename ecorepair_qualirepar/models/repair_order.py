@@ -1,0 +1,257 @@
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+from stdnum import imei as stdnum_imei
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+PAYMENT_METHODS = [
+    ("cash", "Cash"),
+    ("card", "Card"),
+    ("cheque", "Cheque"),
+    ("transfer", "Bank transfer"),
+    ("other", "Other"),
+]
+CONSENTS = ("qualirepar_consent_gdpr", "qualirepar_consent_piec")
+
+
+def normalize_serial(value):
+    """A serial number or IMEI as the shop compares them: upper case, no spaces or dashes."""
+    return "".join(ch for ch in (value or "").upper() if ch.isalnum()) or False
+
+
+class RepairOrder(models.Model):
+    """The QualiRépar file of a repair: customer, device, consents, eligibility and warranty returns."""
+
+    _inherit = "repair.order"
+
+    # Device
+    qualirepar_brand_id = fields.Many2one(
+        "qualirepar.brand", string="Brand", index=True, tracking=True,
+        domain="[('is_handler', '=', True), ('company_id', 'in', (company_id, False))]",
+        help="The device's brand as the eco-organisms list it: it tells which organism pays the bonus.")
+    qualirepar_organism = fields.Selection(
+        related="qualirepar_brand_id.handled_by", string="Eco-organism", store=True)
+    qualirepar_product_type_id = fields.Many2one(
+        "qualirepar.product.type", string="QualiRépar product type", compute="_compute_qualirepar_product_type",
+        store=True, readonly=False, index=True,
+        help="From the product (or its category) and the brand's eco-organism.")
+    qualirepar_fiche_metier_id = fields.Many2one(
+        "qualirepar.fiche.metier", string="Fiche métier", compute="_compute_qualirepar_fiche_metier",
+        store=True, readonly=False,
+        help="From the product type; set it by hand when the organism's catalogue does not give it.")
+    qualirepar_serial_number = fields.Char(
+        string="Serial number", compute="_compute_qualirepar_serial_number", store=True, readonly=False,
+        index="btree_not_null", tracking=True, help="Serial number or IMEI written on the device's nameplate.")
+    qualirepar_imei = fields.Char(string="IMEI", tracking=True, index="btree_not_null")
+    qualirepar_purchase_date = fields.Date(string="Purchase date")
+    qualirepar_out_of_warranty = fields.Boolean(
+        string="Out of warranty",
+        help="The customer declares the device is out of legal and commercial warranty, extensions included, "
+        "and not covered by an insurance.")
+    qualirepar_fault_description = fields.Text(string="Fault described by the customer")
+    qualirepar_repair_code_id = fields.Many2one(
+        "qualirepar.repair.code", string="Repair code",
+        domain="[('product_type_id', '=', qualirepar_product_type_id), ('kind', '=', 'repair')]")
+    qualirepar_iris_code_id = fields.Many2one(
+        "qualirepar.repair.code", string="IRIS symptom",
+        domain="[('product_type_id', '=', qualirepar_product_type_id), ('kind', '=', 'iris')]")
+    qualirepar_nameplate_photo = fields.Image(string="Nameplate photo", max_width=1920, max_height=1920)
+    qualirepar_device_photo_ids = fields.Many2many(
+        "ir.attachment", "repair_order_qualirepar_photo_rel", "repair_id", "attachment_id",
+        string="Photos of the device's condition")
+    # Intake payment and consents
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    qualirepar_intake_amount = fields.Monetary(string="Paid at intake")
+    qualirepar_intake_payment_method = fields.Selection(PAYMENT_METHODS, string="Payment method")
+    qualirepar_consent_gdpr = fields.Boolean(string="GDPR consent", tracking=True)
+    qualirepar_consent_gdpr_user_id = fields.Many2one("res.users", string="GDPR consent recorded by", readonly=True)
+    qualirepar_consent_gdpr_date = fields.Datetime(string="GDPR consent recorded on", readonly=True)
+    qualirepar_consent_piec = fields.Boolean(
+        string="Used / reconditioned parts accepted", tracking=True,
+        help="The customer accepts parts from the circular economy (used or reconditioned, AGEC).")
+    qualirepar_consent_piec_user_id = fields.Many2one("res.users", string="Parts consent recorded by", readonly=True)
+    qualirepar_consent_piec_date = fields.Datetime(string="Parts consent recorded on", readonly=True)
+    # Customer and warranty return
+    qualirepar_business_customer = fields.Boolean(
+        string="Business customer", compute="_compute_qualirepar_business_customer", store=True,
+        help="A company: the bonus is for private consumers only.")
+    qualirepar_done_date = fields.Datetime(string="Repaired on", readonly=True, copy=False, index=True)
+    qualirepar_return_of_id = fields.Many2one(
+        "repair.order", string="Return of", index="btree_not_null", readonly=True, copy=False,
+        help="The earlier repair of this device, finished less than the repair warranty ago.")
+    qualirepar_is_return = fields.Boolean(string="Warranty return", compute="_compute_qualirepar_is_return", store=True)
+    qualirepar_return_delay_days = fields.Integer(
+        string="Days since the earlier repair", compute="_compute_qualirepar_is_return", store=True)
+    # Eligibility
+    qualirepar_eligible = fields.Boolean(string="Eligible for the bonus", compute="_compute_qualirepar_eligibility")
+    qualirepar_eligibility_notes = fields.Text(string="Why not eligible", compute="_compute_qualirepar_eligibility")
+    qualirepar_bonus_estimate = fields.Monetary(
+        string="Bonus on the scale", compute="_compute_qualirepar_eligibility",
+        help="The product type's bonus on the repair's date, as ecosystem's scale gives it; "
+        "the quote confirms it with the organism.")
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("product_id", "qualirepar_organism")
+    def _compute_qualirepar_product_type(self):
+        for repair in self:
+            template = repair.product_id.product_tmpl_id
+            repair.qualirepar_product_type_id = (
+                template._qualirepar_product_type(repair.qualirepar_organism)
+                if template and repair.qualirepar_organism else False)
+
+    @api.depends("qualirepar_product_type_id", "product_id")
+    def _compute_qualirepar_fiche_metier(self):
+        for repair in self:
+            repair.qualirepar_fiche_metier_id = (
+                repair.qualirepar_product_type_id.fiche_metier_id
+                or repair.product_id.product_tmpl_id._qualirepar_fiche_metier())
+
+    @api.depends("lot_id")
+    def _compute_qualirepar_serial_number(self):
+        for repair in self:
+            if repair.lot_id:
+                repair.qualirepar_serial_number = repair.lot_id.name
+
+    @api.depends("partner_id.commercial_partner_id.is_company")
+    def _compute_qualirepar_business_customer(self):
+        for repair in self:
+            repair.qualirepar_business_customer = repair.partner_id.commercial_partner_id.is_company
+
+    @api.depends("qualirepar_return_of_id", "schedule_date")
+    def _compute_qualirepar_is_return(self):
+        for repair in self:
+            earlier = repair.qualirepar_return_of_id
+            repair.qualirepar_is_return = bool(earlier)
+            repair.qualirepar_return_delay_days = (
+                (repair.schedule_date - earlier.qualirepar_done_date).days
+                if earlier.qualirepar_done_date and repair.schedule_date else 0)
+
+    @api.depends(
+        "qualirepar_product_type_id", "qualirepar_brand_id", "qualirepar_business_customer",
+        "qualirepar_out_of_warranty", "qualirepar_is_return", "qualirepar_fiche_metier_id",
+        "qualirepar_serial_number", "qualirepar_imei", "schedule_date", "company_id")
+    @api.depends_context("lang")
+    def _compute_qualirepar_eligibility(self):
+        held = self._qualirepar_fiches_held()
+        for repair in self:
+            reasons = repair._qualirepar_ineligibility_reasons(held.get(repair.company_id.id, set()))
+            repair.qualirepar_eligible = not reasons
+            repair.qualirepar_bonus_estimate = not reasons and repair.qualirepar_product_type_id._get_bonus_amount(
+                fields.Date.to_date(repair.schedule_date)).amount
+            repair.qualirepar_eligibility_notes = "\n".join(f"• {reason}" for reason in reasons) or False
+
+    def _qualirepar_fiches_held(self):
+        """{company id: ids of the fiches métier the company is labelled for}, in one query."""
+        sheets = self.env["qualirepar.business.sheet"].sudo().search_fetch(
+            [("company_id", "in", self.company_id.ids)], ["company_id", "fiche_metier_id"])
+        held = {}
+        for sheet in sheets:
+            held.setdefault(sheet.company_id.id, set()).add(sheet.fiche_metier_id.id)
+        return held
+
+    def _qualirepar_ineligibility_reasons(self, fiches_held):
+        """What stands between this repair and the bonus, in words for the shop."""
+        self.ensure_one()
+        _ = self.env._
+        reasons = []
+        day = fields.Date.to_date(self.schedule_date) or fields.Date.context_today(self)
+        if not self.qualirepar_brand_id:
+            reasons.append(_("The device's brand is not given: it tells which eco-organism pays the bonus."))
+        ptype = self.qualirepar_product_type_id
+        if not ptype:
+            if self.qualirepar_brand_id:
+                reasons.append(_("The product is not mapped to a product type of %s.",
+                                 dict(self._fields["qualirepar_organism"]._description_selection(self.env))
+                                 .get(self.qualirepar_organism)))
+        elif not ptype._is_eligible_on(day):
+            reasons.append(_("The product type “%(type)s” is not eligible on %(date)s.",
+                             type=ptype.name, date=fields.Date.to_string(day)))
+        if self.qualirepar_business_customer:
+            reasons.append(_("The customer is a company: the bonus is for private consumers only."))
+        if not self.qualirepar_out_of_warranty:
+            reasons.append(_("The device is not declared out of warranty."))
+        if self.qualirepar_is_return:
+            reasons.append(_("Warranty return of %s: repaired again under the shop's repair warranty.",
+                             self.qualirepar_return_of_id.name))
+        if not (self.qualirepar_serial_number or self.qualirepar_imei):
+            reasons.append(_("The device has no serial number or IMEI."))
+        if self.qualirepar_fiche_metier_id and self.qualirepar_fiche_metier_id.id not in fiches_held:
+            reasons.append(_("The shop is not labelled for the fiche métier “%s”.",
+                             self.qualirepar_fiche_metier_id.display_name))
+        elif not self.qualirepar_fiche_metier_id and ptype:
+            reasons.append(_("The fiche métier of the device is unknown."))
+        return reasons
+
+    # ------------------------------------------------------------------ checks
+    @api.constrains("qualirepar_imei")
+    def _check_qualirepar_imei(self):
+        for repair in self:
+            if repair.qualirepar_imei and not stdnum_imei.is_valid(repair.qualirepar_imei):
+                raise ValidationError(self.env._(
+                    "The IMEI “%s” is not valid: an IMEI has 15 digits and its last digit is a check digit. "
+                    "Dial *#06# on the phone to read it.", repair.qualirepar_imei))
+
+    # ------------------------------------------------------------------ writes
+    @api.model
+    def _qualirepar_prepare_vals(self, vals):
+        """Normalise the device identifiers and stamp who recorded each consent, and when."""
+        vals = dict(vals)
+        if vals.get("qualirepar_serial_number"):
+            vals["qualirepar_serial_number"] = normalize_serial(vals["qualirepar_serial_number"])
+        if vals.get("qualirepar_imei"):
+            vals["qualirepar_imei"] = stdnum_imei.compact(vals["qualirepar_imei"])
+        for consent in CONSENTS:
+            if consent in vals:
+                given = bool(vals[consent])
+                vals[f"{consent}_user_id"] = given and self.env.uid
+                vals[f"{consent}_date"] = given and fields.Datetime.now()
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        repairs = super().create([self._qualirepar_prepare_vals(vals) for vals in vals_list])
+        repairs._qualirepar_detect_return()
+        return repairs
+
+    def write(self, vals):
+        result = super().write(self._qualirepar_prepare_vals(vals))
+        if {"qualirepar_serial_number", "qualirepar_imei", "lot_id", "schedule_date"} & set(vals):
+            self._qualirepar_detect_return()
+        return result
+
+    # ------------------------------------------------------------------ returns (F8)
+    def _qualirepar_find_earlier_repair(self):
+        """The latest finished repair of the same device within the repair warranty, if any (uses the index)."""
+        self.ensure_one()
+        identifiers = [i for i in (self.qualirepar_serial_number, self.qualirepar_imei) if i]
+        if not identifiers or self.state == "done":
+            return self.browse()
+        since = self.schedule_date - relativedelta(months=self.company_id.qualirepar_warranty_months)
+        domain = [
+            ("id", "!=", self.id or 0),
+            ("state", "=", "done"),
+            ("company_id", "=", self.company_id.id),
+            ("qualirepar_done_date", ">=", since),
+            "|", ("qualirepar_serial_number", "in", identifiers), ("qualirepar_imei", "in", identifiers),
+        ]
+        return self.sudo().search(domain, order="qualirepar_done_date desc", limit=1).sudo(False)
+
+    def _qualirepar_detect_return(self):
+        for repair in self.filtered(lambda r: r.state in ("draft", "confirmed")):
+            earlier = repair._qualirepar_find_earlier_repair()
+            if earlier != repair.qualirepar_return_of_id:
+                values = {"qualirepar_return_of_id": earlier.id}
+                if earlier:
+                    values["under_warranty"] = True
+                super(RepairOrder, repair).write(values)
+                if earlier:
+                    repair.message_post(body=Markup(self.env._(
+                        "Warranty return: this device was repaired in %(repair)s, finished on %(date)s.")) % {
+                        "repair": earlier._get_html_link(),
+                        "date": fields.Date.to_string(earlier.qualirepar_done_date.date())})
+
+    def action_repair_done(self):
+        result = super().action_repair_done()
+        self.filtered(lambda r: r.state == "done").qualirepar_done_date = fields.Datetime.now()
+        return result

@@ -1,0 +1,122 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class RepairOrder(models.Model):
+    """Check-in / check-out control points of the repair's fiche métier (F7, F20) and refused quotes (F21)."""
+
+    _inherit = "repair.order"
+
+    qualirepar_control_point_ids = fields.One2many(
+        "qualirepar.control.point", "repair_id", string="Control points")
+    qualirepar_checkin_point_ids = fields.One2many(
+        "qualirepar.control.point", "repair_id", string="Check-in points", domain=[("phase", "=", "before")])
+    qualirepar_checkout_point_ids = fields.One2many(
+        "qualirepar.control.point", "repair_id", string="Check-out points", domain=[("phase", "=", "after")])
+    qualirepar_checkin_progress = fields.Char(
+        string="Check-in", compute="_compute_qualirepar_checklist_progress",
+        help="Answered check-in points out of all of them.")
+    qualirepar_checkout_progress = fields.Char(
+        string="Check-out", compute="_compute_qualirepar_checklist_progress",
+        help="Answered check-out points out of all of them.")
+    qualirepar_refusal_notice = fields.Html(
+        string="Risk notice", compute="_compute_qualirepar_refusal_notice",
+        help="Sent to the customer who refuses the quote: the product category's notice, else the fiche's.")
+
+    @api.depends("qualirepar_control_point_ids.is_answered", "qualirepar_control_point_ids.phase")
+    def _compute_qualirepar_checklist_progress(self):
+        for repair in self:
+            for phase, field in (("before", "qualirepar_checkin_progress"), ("after", "qualirepar_checkout_progress")):
+                points = repair.qualirepar_control_point_ids.filtered(lambda p, phase=phase: p.phase == phase)
+                repair[field] = f"{len(points.filtered('is_answered'))}/{len(points)}"
+
+    @api.depends("product_id.categ_id", "qualirepar_fiche_metier_id")
+    def _compute_qualirepar_refusal_notice(self):
+        for repair in self:
+            category = repair.product_id.categ_id
+            while category and not category.qualirepar_risk_notice:
+                category = category.parent_id
+            repair.qualirepar_refusal_notice = (
+                category.qualirepar_risk_notice or repair.qualirepar_fiche_metier_id.refusal_risk_notice)
+
+    # Control points follow the fiche métier and the product
+    def _qualirepar_checklist_key(self):
+        return self.qualirepar_fiche_metier_id, self.product_id.categ_id, self.company_id
+
+    def _qualirepar_control_point_templates(self):
+        self.ensure_one()
+        if not self.qualirepar_fiche_metier_id:
+            return self.env["qualirepar.control.point.template"]
+        category_domain = [("product_categ_id", "=", False)]
+        if self.product_id.categ_id:
+            category_domain = ["|", *category_domain, ("product_categ_id", "parent_of", self.product_id.categ_id.id)]
+        return self.env["qualirepar.control.point.template"].search([
+            ("fiche_metier_id", "=", self.qualirepar_fiche_metier_id.id),
+            ("company_id", "in", [False, self.company_id.id]),
+            *category_domain,
+        ])
+
+    def _qualirepar_sync_control_points(self):
+        """Add the points of the current templates, drop the unanswered points of templates that no longer apply."""
+        for repair in self.filtered(lambda r: r.state not in ("done", "cancel")):
+            templates = repair._qualirepar_control_point_templates()
+            points = repair.qualirepar_control_point_ids
+            points.filtered(
+                lambda p: p.template_id and p.template_id not in templates and not p.is_answered).sudo().unlink()
+            missing = templates - points.template_id
+            self.env["qualirepar.control.point"].create([template._control_point_vals(repair) for template in missing])
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        repairs = super().create(vals_list)
+        repairs._qualirepar_sync_control_points()
+        return repairs
+
+    def write(self, vals):
+        keys = {repair: repair._qualirepar_checklist_key() for repair in self}
+        res = super().write(vals)
+        self.filtered(lambda r: r._qualirepar_checklist_key() != keys[r])._qualirepar_sync_control_points()
+        return res
+
+    # Blocking the repair's steps
+    def _qualirepar_check_points(self, phase):
+        """Refuse to start (``before``) or end (``after``) the repairs whose mandatory points of ``phase`` are
+        unanswered or, after the repair, not compliant, naming these points."""
+        for repair in self:
+            failing = repair.qualirepar_control_point_ids.filtered(
+                lambda p: p.mandatory and p.phase == phase
+                and not (p.is_compliant if phase == "after" else p.is_answered))
+            if not failing:
+                continue
+            if phase == "before":
+                message = self.env._(
+                    "The repair %(repair)s cannot start: these mandatory check-in points are not answered:",
+                    repair=repair.name)
+            else:
+                message = self.env._(
+                    "The repair %(repair)s cannot end: these mandatory check-out points are not answered "
+                    "or not compliant:", repair=repair.name)
+            raise UserError("\n".join([message, *(
+                f"- {point.name}: {point._display_value()}" if point.is_answered else f"- {point.name}"
+                for point in failing)]))
+
+    def action_repair_start(self):
+        self._qualirepar_check_points("before")
+        return super().action_repair_start()
+
+    def action_repair_end(self):
+        self._qualirepar_check_points("after")
+        return super().action_repair_end()
+
+    # Refused quote (F21)
+    def action_qualirepar_quote_refused(self):
+        """Send the customer the risk notice of the device's family, cancel the quote and the repair."""
+        template = self.env.ref("ecorepair_qualirepar.mail_template_qualirepar_quote_refused")
+        for repair in self:
+            if not repair.partner_id:
+                raise UserError(self.env._("Set the customer of the repair %s to send the risk notice.", repair.name))
+            repair.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
+        self.sale_order_id.filtered(lambda o: o.state != "cancel").with_context(
+            disable_cancel_warning=True).action_cancel()
+        self.filtered(lambda r: r.state != "cancel").action_repair_cancel()
+        return True
