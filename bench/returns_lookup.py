@@ -10,6 +10,8 @@ import statistics
 import sys
 import time
 
+from datetime import datetime, timedelta
+
 from odoo_env import SqlCounter, odoo_env
 
 PAST_REPAIRS = 200_000
@@ -17,10 +19,12 @@ LOOKUPS = 200
 
 
 def intake(env, product, partner, serial):
-    counter = SqlCounter()
-    with counter.measure(env):
-        repair = env["repair.order"].create({
-            "partner_id": partner.id, "product_id": product.id, "qualirepar_serial_number": serial})
+    """Two intakes of ``serial``; the second is measured (the first warms the ORM's caches up)."""
+    for _run in range(2):
+        counter = SqlCounter()
+        with counter.measure(env):
+            repair = env["repair.order"].create({
+                "partner_id": partner.id, "product_id": product.id, "qualirepar_serial_number": serial})
     return repair, counter
 
 
@@ -35,7 +39,7 @@ def seed_history(env, template):
     cr.execute(f"""
         INSERT INTO repair_order ({columns}, name, state, qualirepar_serial_number, qualirepar_done_date)
         SELECT {columns}, 'HIST/' || n, 'done', 'HIST' || lpad(n::text, 9, '0'),
-               now() - (n % 720) * interval '1 day'
+               now() - mod(n, 720) * interval '1 day'
           FROM repair_order, generate_series(1, %s) AS n
          WHERE repair_order.id = %s""", (PAST_REPAIRS, template.id))
     cr.execute("ANALYZE repair_order")
@@ -46,13 +50,15 @@ def main():
     with odoo_env(database, addons_path) as env:
         product = env["product.product"].create({"name": "Lave-linge (bench)"})
         partner = env["res.partner"].create({"name": "Client bench"})
-        _repair, empty = intake(env, product, partner, "EMPTY-HISTORY-1")
-        template, _counter = intake(env, product, partner, "TEMPLATE")
+        template, _warm_up = intake(env, product, partner, "TEMPLATE")
+        template.write({"state": "done", "qualirepar_done_date": datetime.now() - timedelta(days=10)})
+        _repair, empty_new = intake(env, product, partner, "EMPTY-HISTORY-1")
+        _repair, empty_return = intake(env, product, partner, "TEMPLATE")
         seed_history(env, template)
         earlier = env["repair.order"].search([("qualirepar_serial_number", "=", "HIST000000010")])
-        returned, full = intake(env, product, partner, "HIST000000010")
-        assert returned.qualirepar_return_of_id == earlier, "the return was not detected"
         _fresh, full_new = intake(env, product, partner, "NEVER-SEEN-1")
+        returned, full_return = intake(env, product, partner, "HIST000000010")
+        assert returned.qualirepar_return_of_id == earlier, "the return was not detected"
 
         timings = []
         for _ in range(LOOKUPS):
@@ -69,13 +75,15 @@ def main():
 
     print(f"Warranty-return detection with {total:,} repairs in the database ({PAST_REPAIRS:,} finished)")
     print(f"{'intake':<44}{'queries':>8}{'wall (ms)':>11}")
-    for label, counter in (("empty history", empty), (f"{PAST_REPAIRS:,} past repairs, a return", full),
-                           (f"{PAST_REPAIRS:,} past repairs, a new device", full_new)):
+    for label, counter in (("a new device, empty history", empty_new),
+                           (f"a new device, {PAST_REPAIRS:,} past repairs", full_new),
+                           ("a warranty return, empty history", empty_return),
+                           (f"a warranty return, {PAST_REPAIRS:,} past repairs", full_return)):
         print(f"{label:<44}{counter.total:>8}{counter.seconds * 1000:>11.1f}")
     print(f"return lookup over {LOOKUPS} runs: median {statistics.median(timings):.2f} ms, "
           f"max {max(timings):.2f} ms")
     print("plan of the lookup:\n" + plan)
-    if full.total > empty.total + 2 or full_new.total > empty.total + 2:
+    if full_new.total != empty_new.total or full_return.total != empty_return.total:
         print("FAIL: an intake's queries grow with the number of past repairs")
         return 1
     return 0

@@ -40,7 +40,7 @@
         "views/repair_order_technician_views.xml",
         "views/repair_order_onsite_views.xml",
     ],
-    "demo": ["demo/qualirepar_backend_demo.xml"],
+    "demo": ["demo/qualirepar_backend_demo.xml", "demo/qualirepar_repair_demo.xml"],
     "assets": {
         "web.assets_backend": ["ecorepair_qualirepar/static/src/**/*"],
         "web.assets_tests": ["ecorepair_qualirepar/static/tests/tours/**/*"],

@@ -61,9 +61,9 @@ class RepairOrder(models.Model):
         for repair in self.filtered(lambda r: r.state not in ("done", "cancel")):
             templates = repair._qualirepar_control_point_templates()
             points = repair.qualirepar_control_point_ids
-            points.filtered(
-                lambda p: p.template_id and p.template_id not in templates and not p.is_answered).sudo().unlink()
+            obsolete = points.filtered(lambda p: p.template_id and p.template_id not in templates and not p.is_answered)
             missing = templates - points.template_id
+            obsolete.sudo().unlink()
             self.env["qualirepar.control.point"].create([template._control_point_vals(repair) for template in missing])
 
     @api.model_create_multi
