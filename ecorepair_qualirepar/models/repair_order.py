@@ -105,7 +105,7 @@ class RepairOrder(models.Model):
         for repair in self:
             repair.qualirepar_fiche_metier_id = (
                 repair.qualirepar_product_type_id.fiche_metier_id
-                or repair.product_id.product_tmpl_id._qualirepar_fiche_metier())
+                or (repair.product_id and repair.product_id.product_tmpl_id._qualirepar_fiche_metier()))
 
     @api.depends("lot_id")
     def _compute_qualirepar_serial_number(self):
