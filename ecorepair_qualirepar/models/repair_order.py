@@ -103,9 +103,10 @@ class RepairOrder(models.Model):
     @api.depends("qualirepar_product_type_id", "product_id")
     def _compute_qualirepar_fiche_metier(self):
         for repair in self:
-            repair.qualirepar_fiche_metier_id = (
-                repair.qualirepar_product_type_id.fiche_metier_id
-                or (repair.product_id and repair.product_id.product_tmpl_id._qualirepar_fiche_metier()))
+            fiche = repair.qualirepar_product_type_id.fiche_metier_id
+            if not fiche and repair.product_id:
+                fiche = repair.product_id.product_tmpl_id._qualirepar_fiche_metier()
+            repair.qualirepar_fiche_metier_id = fiche
 
     @api.depends("lot_id")
     def _compute_qualirepar_serial_number(self):

@@ -187,3 +187,19 @@ class TestIntakeSlipPdf(HttpCase, IntakeCase):
             "ecorepair_qualirepar.report_intake_slip", self.intake().ids)
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+
+@tagged("post_install", "-at_install")
+class TestIntakeTour(HttpCase, IntakeCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_intake_to_checkout_on_a_phone(self):
+        self.start_tour("/odoo/action-repair.action_repair_order_tree/new", "qualirepar_intake_tour", login="admin")
+        repair = self.env["repair.order"].search([("qualirepar_serial_number", "=", "FD99120345")])
+        self.assertEqual(repair.state, "done")
+        self.assertTrue(repair.qualirepar_consent_gdpr_date)
+        points = repair.qualirepar_control_point_ids.filtered("is_answered")
+        self.assertEqual(set(points.mapped("name")), {
+            "Written diagnostic procedure followed", "Insulation resistance", "Functional test passed"})
+        self.assertEqual(points.done_by, self.env.ref("base.user_admin"))

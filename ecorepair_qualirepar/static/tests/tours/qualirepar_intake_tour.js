@@ -1,0 +1,124 @@
+import { registry } from "@web/core/registry";
+
+/** On a phone the form's header buttons are in the gear menu of the control panel. */
+function headerButton(name, content) {
+    return [
+        { content, trigger: ".o_cp_action_menus i.fa-cog", run: "click" },
+        { trigger: `.o-dropdown--menu button[name='${name}']`, run: "click" },
+    ];
+}
+
+/** On a phone: intake of a washing machine, check-in, start, check-out, end. */
+registry.category("web_tour.tours").add("qualirepar_intake_tour", {
+    steps: () => [
+        {
+            content: "Customer",
+            trigger: "div[name='partner_id'] input",
+            run: "click",
+        },
+        {
+            content: "On a phone, the choice opens in a full-screen dialog",
+            trigger: ".modal .o_kanban_record:contains('Marie Dupont'), .modal .o_data_row:contains('Marie Dupont')",
+            run: "click",
+        },
+        {
+            content: "Device",
+            trigger: "div[name='product_id'] input",
+            run: "click",
+        },
+        {
+            content: "On a phone, the choice opens in a full-screen dialog",
+            trigger: ".modal .o_kanban_record:contains('Lave-linge Serie 4'), .modal .o_data_row:contains('Lave-linge Serie 4')",
+            run: "click",
+        },
+        {
+            content: "Open the QualiRépar page",
+            trigger: ".o_notebook .nav-link:contains('QualiRépar')",
+            run: "click",
+        },
+        {
+            content: "Brand",
+            trigger: "div[name='qualirepar_brand_id'] input",
+            run: "click",
+        },
+        {
+            content: "On a phone, the choice opens in a full-screen dialog",
+            trigger: ".modal .o_kanban_record:contains('Bosch'), .modal .o_data_row:contains('Bosch')",
+            run: "click",
+        },
+        {
+            content: "Serial number, as read on the nameplate",
+            trigger: "div[name='qualirepar_serial_number'] input",
+            run: "edit FD 9912-0345",
+        },
+        {
+            content: "The customer declares the device out of warranty",
+            trigger: "div[name='qualirepar_out_of_warranty'] input",
+            run: "click",
+        },
+        {
+            content: "The consumer gives the GDPR consent",
+            trigger: "div[name='qualirepar_consent_gdpr'] input",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Eligible, with the bonus of today's scale",
+            trigger: ".alert-success:contains('Eligible for the bonus'):contains('50.00')",
+        },
+        ...headerButton("action_validate", "Confirm the repair"),
+        {
+            content: "Open the check-in / check-out page",
+            trigger: ".o_notebook .nav-link:contains('Check-in')",
+            run: "click",
+        },
+        {
+            content: "Check-in: the diagnostic procedure was followed",
+            trigger: "div[name='qualirepar_checkin_point_ids'] .o_data_row:contains('diagnostic') td[name='value_yes_no']",
+            run: "click",
+        },
+        {
+            trigger: "div[name='qualirepar_checkin_point_ids'] .o_data_row td[name='value_yes_no'] select",
+            run: 'select "yes"',
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        ...headerButton("action_repair_start", "Start the repair"),
+        {
+            content: "The repair is under way",
+            trigger: ".o_statusbar_status:contains('Under Repair')",
+        },
+        {
+            content: "Check-out: insulation resistance measured",
+            trigger: "div[name='qualirepar_checkout_point_ids'] .o_data_row:contains('Insulation') td[name='value_measure']",
+            run: "click",
+        },
+        {
+            trigger: "div[name='qualirepar_checkout_point_ids'] .o_data_row td[name='value_measure'] input",
+            run: "edit 250",
+        },
+        {
+            content: "Check-out: functional test passed",
+            trigger: "div[name='qualirepar_checkout_point_ids'] .o_data_row:contains('Functional test') td[name='value_yes_no']",
+            run: "click",
+        },
+        {
+            trigger: "div[name='qualirepar_checkout_point_ids'] .o_data_row:contains('Functional test') td[name='value_yes_no'] select",
+            run: 'select "yes"',
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        ...headerButton("action_repair_end", "End the repair"),
+        {
+            content: "The repair is finished",
+            trigger: ".o_form_view:not(:has(button[name='action_repair_end']))",
+        },
+    ],
+});
