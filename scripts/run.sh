@@ -24,6 +24,10 @@ done
 if ! psql -lqt | cut -d'|' -f1 | grep -qw "$DEMO_DB"; then
   log "Creating the demo database $DEMO_DB (about a minute)"
   "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" -i ecorepair_qualirepar --load-language=fr_FR --stop-after-init --max-cron-threads=0
+else
+  log "Updating the add-on in the demo database $DEMO_DB"
+  "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" -u ecorepair_qualirepar --i18n-overwrite --stop-after-init --max-cron-threads=0 \
+    --log-level=warn
 fi
 
 log "Pointing the demo connections at the sandbox and synchronising the reference data"
