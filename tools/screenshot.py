@@ -60,6 +60,8 @@ def main():
     parser.add_argument("--db", default="qualirepar_demo")
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
+    parser.add_argument("--click", action="append", default=[], help="CSS selector to click before the shot")
+    parser.add_argument("--scroll", help="CSS selector to scroll to the top of the screen")
     parser.add_argument("--delay", type=float, default=1.0, help="seconds to settle after the selector shows")
     args = parser.parse_args()
     width, height = (390, 844) if args.phone else map(int, args.size.split("x"))
@@ -98,6 +100,13 @@ def main():
             if not found:
                 raise SystemExit(f"{args.wait} never showed on {args.url}")
             time.sleep(args.delay)
+            for selector in args.click:
+                tools.call("Runtime.evaluate", expression=f"document.querySelector({json.dumps(selector)}).click()")
+                time.sleep(args.delay)
+            if args.scroll:
+                tools.call("Runtime.evaluate",
+                           expression=f"document.querySelector({json.dumps(args.scroll)}).scrollIntoView()")
+                time.sleep(0.5)
             shot = tools.call("Page.captureScreenshot", format="png")
             with open(args.output, "wb") as output:
                 output.write(base64.b64decode(shot["data"]))
