@@ -45,6 +45,7 @@
         "web.assets_backend": ["ecorepair_qualirepar/static/src/**/*"],
         "web.assets_tests": ["ecorepair_qualirepar/static/tests/tours/**/*"],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

@@ -3,6 +3,8 @@ from datetime import datetime, timedelta
 import lxml.html
 
 from odoo.exceptions import ValidationError
+
+from ..hooks import post_init_hook
 from odoo.tests import HttpCase, TransactionCase, tagged
 
 
@@ -137,6 +139,14 @@ class TestReturns(IntakeCase):
         other = self.env["res.company"].create({"name": "Autre atelier"})
         self.finished(self.intake(), datetime.now() - timedelta(days=5)).company_id = other
         self.assertNotEqual(self.intake().qualirepar_return_of_id.company_id, other)
+
+    def test_repairs_finished_before_the_install_count(self):
+        earlier = self.intake()
+        earlier.write({"state": "done", "qualirepar_done_date": False})
+        post_init_hook(self.env)
+        earlier.invalidate_recordset(["qualirepar_done_date"])
+        self.assertEqual(earlier.qualirepar_done_date, earlier.write_date)
+        self.assertEqual(self.intake().qualirepar_return_of_id, earlier)
 
     def test_done_date_stamped_when_the_repair_ends(self):
         unmapped = self.env["product.product"].create({"name": "Grille-pain"})

@@ -1,0 +1,8 @@
+def post_init_hook(env):
+    """Repairs finished before the add-on was installed get their finishing date from their last change,
+    so that a device coming back soon after one of them is found as a warranty return."""
+    env["repair.order"].flush_model(["state", "qualirepar_done_date"])
+    env.cr.execute("""
+        UPDATE repair_order SET qualirepar_done_date = write_date
+         WHERE state = 'done' AND qualirepar_done_date IS NULL
+    """)
