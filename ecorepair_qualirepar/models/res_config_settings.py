@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -14,6 +14,7 @@ class ResConfigSettings(models.TransientModel):
     qualirepar_backend_count = fields.Integer(compute="_compute_qualirepar_counts")
     qualirepar_fiche_held_count = fields.Integer(compute="_compute_qualirepar_counts")
 
+    @api.depends("company_id")
     def _compute_qualirepar_counts(self):
         for settings in self:
             company = settings.company_id

@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import SandboxCase
 
@@ -43,3 +43,12 @@ class TestBackend(SandboxCase):
         self.sandbox.state.inject("5xx", count=10)
         with self.assertRaises(UserError):
             self.ecologic.action_sync_reference_data()
+
+    def test_settings_count_connections_and_labelled_fiches(self):
+        self.ecosystem.action_sync_reference_data()
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(settings.qualirepar_backend_count, 2)
+        self.assertEqual(settings.qualirepar_fiche_held_count, 4)
+        settings.qualirepar_warranty_months = 6
+        settings.save().execute()
+        self.assertEqual(self.env.company.qualirepar_warranty_months, 6)
