@@ -1,0 +1,21 @@
+"""The add-on installs with pip like a published Odoo add-on: the wheel holds every file the manifest loads."""
+
+import ast
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ADDON = "ecorepair_qualirepar"
+
+
+def test_wheel_holds_the_whole_addon(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path), str(ROOT)], check=True, cwd=tmp_path)
+    (wheel,) = tmp_path.glob("odoo_addon_ecorepair_qualirepar-18.0.1.0.0-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    manifest = ast.literal_eval((ROOT / ADDON / "__manifest__.py").read_text())
+    expected = manifest["data"] + manifest["demo"] + ["__manifest__.py", "i18n/fr.po", "clients/ecosystem.py"]
+    missing = [path for path in expected if f"odoo/addons/{ADDON}/{path}" not in names]
+    assert not missing
