@@ -1,6 +1,7 @@
 """The add-on installs with pip like a published Odoo add-on: the wheel holds every file the manifest loads."""
 
 import ast
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,8 +12,11 @@ ADDON = "ecorepair_qualirepar"
 
 
 def test_wheel_holds_the_whole_addon(tmp_path):
+    source = tmp_path / "source"  # a copy, so that the build leaves nothing in the work tree
+    shutil.copytree(ROOT / ADDON, source / ADDON, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "setup.py", source)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(tmp_path), str(ROOT)], check=True, cwd=tmp_path)
+                    "-w", str(tmp_path), str(source)], check=True, cwd=tmp_path)
     (wheel,) = tmp_path.glob("odoo_addon_ecorepair_qualirepar-18.0.1.0.0-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     manifest = ast.literal_eval((ROOT / ADDON / "__manifest__.py").read_text())
