@@ -27,13 +27,9 @@ class ProductCategory(models.Model):
     def _check_qualirepar_product_types(self):
         check_one_type_per_organism(self, "qualirepar_product_type_ids")
 
-    def _qualirepar_product_type(self, organism):
-        """The product type of ``organism`` of this category or of its closest parent that has one."""
+    def _qualirepar_lineage(self):
+        """This category and its parents, nearest first (read from Odoo's ``parent_path``)."""
+        if not self:
+            return self
         self.ensure_one()
-        category = self
-        while category:
-            ptype = category.qualirepar_product_type_ids.filtered(lambda t: t.organism == organism)[:1]
-            if ptype:
-                return ptype
-            category = category.parent_id
-        return self.env["qualirepar.product.type"]
+        return self.browse(int(part) for part in reversed(self.parent_path.split("/")[:-1]))

@@ -14,18 +14,12 @@ class ProductTemplate(models.Model):
     def _check_qualirepar_product_types(self):
         check_one_type_per_organism(self, "qualirepar_product_type_ids")
 
-    def _qualirepar_product_type(self, organism):
-        """The product type of ``organism`` for this product: its own, else its category's."""
+    def _qualirepar_product_types(self):
+        """Its own product types, then those of its category and of the category's parents, nearest first."""
         self.ensure_one()
-        own = self.qualirepar_product_type_ids.filtered(lambda t: t.organism == organism)[:1]
-        return own or self.categ_id._qualirepar_product_type(organism)
+        lineage = self.categ_id._qualirepar_lineage()
+        return self.qualirepar_product_type_ids.union(*(category.qualirepar_product_type_ids for category in lineage))
 
-    def _qualirepar_fiche_metier(self):
-        """The fiche métier of the first of this product's product types (own, then category's) that has one."""
-        self.ensure_one()
-        category = self.categ_id
-        types = self.qualirepar_product_type_ids
-        while category:
-            types |= category.qualirepar_product_type_ids
-            category = category.parent_id
-        return types.fiche_metier_id[:1]
+    def _qualirepar_product_type(self, organism):
+        """The product type of ``organism`` for this product: its own, else its closest category's."""
+        return self._qualirepar_product_types().filtered(lambda ptype: ptype.organism == organism)[:1]

@@ -105,7 +105,8 @@ class RepairOrder(models.Model):
         for repair in self:
             fiche = repair.qualirepar_product_type_id.fiche_metier_id
             if not fiche and repair.product_id:
-                fiche = repair.product_id.product_tmpl_id._qualirepar_fiche_metier()
+                # Ecologic's catalogue gives no fiche: take the one of the product's other product types.
+                fiche = repair.product_id.product_tmpl_id._qualirepar_product_types().fiche_metier_id[:1]
             repair.qualirepar_fiche_metier_id = fiche
 
     @api.depends("lot_id")

@@ -33,36 +33,29 @@ class RepairOrder(models.Model):
     @api.depends("product_id.categ_id", "qualirepar_fiche_metier_id")
     def _compute_qualirepar_refusal_notice(self):
         for repair in self:
-            category = repair.product_id.categ_id
-            while category and not category.qualirepar_risk_notice:
-                category = category.parent_id
+            notices = repair.product_id.categ_id._qualirepar_lineage().filtered("qualirepar_risk_notice")
             repair.qualirepar_refusal_notice = (
-                category.qualirepar_risk_notice or repair.qualirepar_fiche_metier_id.refusal_risk_notice)
+                notices[:1].qualirepar_risk_notice or repair.qualirepar_fiche_metier_id.refusal_risk_notice)
 
     # Control points follow the fiche métier and the product
     def _qualirepar_checklist_key(self):
         return self.qualirepar_fiche_metier_id, self.product_id.categ_id, self.company_id
 
-    def _qualirepar_control_point_templates(self):
-        self.ensure_one()
-        if not self.qualirepar_fiche_metier_id:
-            return self.env["qualirepar.control.point.template"]
-        category_domain = [("product_categ_id", "=", False)]
-        if self.product_id.categ_id:
-            category_domain = ["|", *category_domain, ("product_categ_id", "parent_of", self.product_id.categ_id.id)]
-        return self.env["qualirepar.control.point.template"].search([
-            ("fiche_metier_id", "=", self.qualirepar_fiche_metier_id.id),
-            ("company_id", "in", [False, self.company_id.id]),
-            *category_domain,
-        ])
-
     def _qualirepar_sync_control_points(self):
         """Add the points of the current templates, drop the unanswered points of templates that no longer apply."""
-        for repair in self.filtered(lambda r: r.state not in ("done", "cancel")):
-            templates = repair._qualirepar_control_point_templates()
+        repairs = self.filtered(lambda r: r.state not in ("done", "cancel"))
+        templates = self.env["qualirepar.control.point.template"].search([
+            ("fiche_metier_id", "in", repairs.qualirepar_fiche_metier_id.ids),
+            ("company_id", "in", [False, *repairs.company_id.ids]),
+        ])
+        for repair in repairs:
+            lineage = repair.product_id.categ_id._qualirepar_lineage()
+            applicable = templates.filtered(lambda t: t.fiche_metier_id == repair.qualirepar_fiche_metier_id
+                                            and (not t.company_id or t.company_id == repair.company_id)
+                                            and (not t.product_categ_id or t.product_categ_id in lineage))
             points = repair.qualirepar_control_point_ids
-            obsolete = points.filtered(lambda p: p.template_id and p.template_id not in templates and not p.is_answered)
-            missing = templates - points.template_id
+            obsolete = points.filtered(lambda p: p.template_id and p.template_id not in applicable and not p.is_answered)
+            missing = applicable - points.template_id
             obsolete.sudo().unlink()
             self.env["qualirepar.control.point"].create([template._control_point_vals(repair) for template in missing])
 

@@ -33,5 +33,10 @@ class TestProductMapping(TransactionCase):
         product.qualirepar_product_type_ids = self.dryer_eco
         self.assertEqual(product._qualirepar_product_type("ecosystem"), self.dryer_eco)
         self.assertEqual(product._qualirepar_product_type("ecologic"), self.washer_ecl)
+        # The closest category wins over its parent.
+        self.washers.qualirepar_product_type_ids = self.dryer_eco
+        other = self.env["product.template"].create({"name": "Candy", "categ_id": self.washers.id})
+        self.assertEqual(other._qualirepar_product_type("ecosystem"), self.dryer_eco)
+        self.assertEqual(other._qualirepar_product_type("ecologic"), self.washer_ecl)
         orphan = self.env["product.template"].create({"name": "Divers", "categ_id": self.env.ref("product.product_category_all").id})
         self.assertFalse(orphan._qualirepar_product_type("ecosystem"))
