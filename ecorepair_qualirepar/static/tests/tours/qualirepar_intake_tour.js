@@ -71,6 +71,10 @@ registry.category("web_tour.tours").add("qualirepar_intake_tour", {
         },
         ...headerButton("action_validate", "Confirm the repair"),
         {
+            content: "The repair is confirmed (the form has reloaded)",
+            trigger: ".o_statusbar_status:contains('Confirmed')",
+        },
+        {
             content: "Open the check-in / check-out page",
             trigger: ".o_notebook .nav-link:contains('Check-in')",
             run: "click",
@@ -118,7 +122,7 @@ registry.category("web_tour.tours").add("qualirepar_intake_tour", {
         ...headerButton("action_repair_end", "End the repair"),
         {
             content: "The repair is finished",
-            trigger: ".o_form_view:not(:has(button[name='action_repair_end']))",
+            trigger: ".o_statusbar_status:contains('Repaired')",
         },
     ],
 });
