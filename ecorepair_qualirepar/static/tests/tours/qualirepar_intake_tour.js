@@ -5,6 +5,7 @@ function headerButton(name, content) {
     return [
         { content, trigger: ".o_cp_action_menus i.fa-cog", run: "click" },
         { trigger: `.o-dropdown--menu button[name='${name}']`, run: "click" },
+        { content: "The menu has closed", trigger: "body:not(:has(.o-dropdown--menu))" },
     ];
 }
 
