@@ -24,6 +24,7 @@
         "data/qualirepar_control_point_template_data.xml",
         "data/qualirepar_mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/qualirepar_account_data.xml",
         "views/qualirepar_backend_views.xml",
         "views/qualirepar_product_type_views.xml",
         "views/qualirepar_reference_views.xml",
@@ -39,6 +40,10 @@
         "views/qualirepar_qualification_views.xml",
         "views/repair_order_technician_views.xml",
         "views/repair_order_onsite_views.xml",
+        "views/qualirepar_claim_views.xml",
+        "views/sale_order_views.xml",
+        "views/account_move_views.xml",
+        "views/qualirepar_accounting_menus.xml",
     ],
     "demo": ["demo/qualirepar_backend_demo.xml", "demo/qualirepar_repair_demo.xml"],
     "assets": {

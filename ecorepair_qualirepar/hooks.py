@@ -1,4 +1,9 @@
 def post_init_hook(env):
+    _fill_done_dates(env)
+    env["res.company"].search([("chart_template", "=", "fr")])._qualirepar_ensure_bonus_account()
+
+
+def _fill_done_dates(env):
     """Repairs finished before the add-on was installed get their finishing date from their last change,
     so that a device coming back soon after one of them is found as a warranty return."""
     env["repair.order"].flush_model(["state", "qualirepar_done_date"])

@@ -19,3 +19,11 @@ from . import repair_order_onsite
 from . import qualirepar_control_point_template
 from . import qualirepar_control_point
 from . import repair_order_checklist
+from . import repair_order_bonus
+from . import stock_move
+from . import sale_order
+from . import sale_order_line
+from . import account_move
+from . import account_move_line
+from . import account_chart_template
+from . import qualirepar_claim

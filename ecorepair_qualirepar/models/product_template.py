@@ -2,6 +2,18 @@ from odoo import api, fields, models
 
 from .product_category import check_one_type_per_organism
 
+PART_ORIGINS = [
+    ("new", "New"),
+    ("used", "Used"),
+    ("piec", "Circular economy (PIEC)"),
+]
+LINE_KINDS = [
+    ("labour", "Labour"),
+    ("part", "Part"),
+    ("travel", "Travel"),
+    ("bonus", "Bonus réparation"),
+]
+
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
@@ -9,6 +21,19 @@ class ProductTemplate(models.Model):
     qualirepar_product_type_ids = fields.Many2many(
         "qualirepar.product.type", string="QualiRépar product types",
         help="Overrides the product types of the product category (one per eco-organism).")
+    qualirepar_part_origin = fields.Selection(
+        PART_ORIGINS, string="Part origin", default="new",
+        help="Where this spare part comes from, printed on quotes and invoices: new, used, or from the circular "
+        "economy (PIEC, AGEC law). Used and PIEC parts need the customer's consent.")
+    qualirepar_line_kind = fields.Selection(
+        LINE_KINDS, string="Repair document section", compute="_compute_qualirepar_line_kind", store=True,
+        readonly=False, help="The section of the detailed quote and invoice where this product is printed.")
+
+    @api.depends("type")
+    def _compute_qualirepar_line_kind(self):
+        for template in self:
+            if template.qualirepar_line_kind not in ("travel", "bonus"):
+                template.qualirepar_line_kind = "labour" if template.type == "service" else "part"
 
     @api.constrains("qualirepar_product_type_ids")
     def _check_qualirepar_product_types(self):

@@ -50,6 +50,10 @@ class QualireparBackend(models.Model):
         help="Identifier of the shop at the eco-organism (ecosystem RepairerID, 7 digits). "
         "Filled in by the synchronisation when empty.",
     )
+    partner_id = fields.Many2one(
+        "res.partner", string="Eco-organism partner", compute="_compute_partner_id", store=True, readonly=False,
+        required=True, precompute=True,
+        help="The partner that owes the bonuses of this organism in the books.")
     timeout = fields.Integer(string="Timeout (s)", default=30, required=True)
     last_sync_date = fields.Datetime(string="Last synchronisation", readonly=True)
     last_sync_error = fields.Text(string="Last synchronisation error", readonly=True)
@@ -67,6 +71,12 @@ class QualireparBackend(models.Model):
         for backend in self:
             if backend.organism and backend.environment:
                 backend.base_url = ENVIRONMENT_URLS[backend.organism][backend.environment]
+
+    @api.depends("organism")
+    def _compute_partner_id(self):
+        for backend in self:
+            if backend.organism and not backend.partner_id:
+                backend.partner_id = self.env.ref(f"ecorepair_qualirepar.partner_{backend.organism}")
 
     def _compute_counts(self):
         for field, model in (("product_type_count", "qualirepar.product.type"),

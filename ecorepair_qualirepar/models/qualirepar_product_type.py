@@ -22,6 +22,10 @@ class QualireparProductType(models.Model):
     fiche_metier_id = fields.Many2one(
         "qualirepar.fiche.metier", string="Fiche métier",
         help="Filled in from ecosystem's catalogue; set it by hand for the other organisms.")
+    piec_bonus = fields.Boolean(
+        string="+20 % with a circular-economy part",
+        help="An equipment of article R.224-32 (washing machine, dishwasher, fridge, TV or monitor, laptop, "
+        "smartphone): the bonus is increased by 20 % when a part from the circular economy (PIEC) is used.")
     amount_ids = fields.One2many("qualirepar.bonus.amount", "product_type_id", string="Bonus amounts")
     threshold_ids = fields.One2many("qualirepar.bonus.threshold", "product_type_id", string="Minimum repair prices")
     repair_code_ids = fields.One2many(

@@ -152,12 +152,13 @@ class RepairOrder(models.Model):
             held.setdefault(sheet.company_id.id, set()).add(sheet.fiche_metier_id.id)
         return held
 
-    def _qualirepar_ineligibility_reasons(self, fiches_held):
-        """What stands between this repair and the bonus, in words for the shop."""
+    def _qualirepar_ineligibility_reasons(self, fiches_held, day=None):
+        """What stands between this repair and the bonus on ``day`` (the repair's date by default),
+        in words for the shop."""
         self.ensure_one()
         _ = self.env._
         reasons = []
-        day = fields.Date.to_date(self.schedule_date) or fields.Date.context_today(self)
+        day = day or fields.Date.to_date(self.schedule_date) or fields.Date.context_today(self)
         if not self.qualirepar_brand_id:
             reasons.append(_("The device's brand is not given: it tells which eco-organism pays the bonus."))
         ptype = self.qualirepar_product_type_id

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+FRENCH_BONUS_ACCOUNT_CODE = "467100"
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -19,3 +21,35 @@ class ResCompany(models.Model):
     qualirepar_slip_show_parts_info = fields.Boolean(
         string="Intake slip: model reference and purchase date", default=True,
         help="What is needed to order the parts.")
+    qualirepar_bonus_account_id = fields.Many2one(
+        "account.account", string="Eco-organism receivable account", check_company=True,
+        domain="[('reconcile', '=', True), ('account_type', 'not in', ('asset_receivable', 'liability_payable'))]",
+        help="The bonus deducted from an invoice is posted here, with the eco-organism as partner, until it pays. "
+        "Created as 467100 with a French chart of accounts.")
+    qualirepar_label_number = fields.Char(
+        string="QualiRépar label number", help="Printed on quotes and invoices next to the QualiRépar label.")
+    qualirepar_document_footer = fields.Text(
+        string="Bonus footer on quotes and invoices", translate=True,
+        default=lambda self: self.env._(
+            "Bonus réparation QualiRépar: the repair fund of electrical and electronic equipment pays part of this "
+            "repair. The bonus is deducted from the amount you pay and reimbursed to the repairer by the "
+            "eco-organism."))
+
+    def _qualirepar_ensure_bonus_account(self):
+        """Create the eco-organism receivable account (467100, French chart) where none is set yet."""
+        Account = self.env["account.account"].sudo()
+        for company in self.filtered(lambda c: not c.qualirepar_bonus_account_id):
+            account = Account.search([*Account._check_company_domain(company),
+                                      ("code", "=", FRENCH_BONUS_ACCOUNT_CODE)], limit=1)
+            if not account:
+                account = Account.with_company(company).with_context(lang="en_US").create({
+                    "code": FRENCH_BONUS_ACCOUNT_CODE,
+                    "name": "Eco-organisms – repair bonus receivable",
+                    "account_type": "asset_current",
+                    "reconcile": True,
+                    "company_ids": [(6, 0, company.root_id.ids)],
+                })
+                if "fr_FR" in dict(self.env["res.lang"].get_installed()):
+                    account.update_field_translations(
+                        "name", {"fr_FR": "Éco-organismes – bonus réparation à recevoir"})
+            company.qualirepar_bonus_account_id = account

@@ -11,6 +11,10 @@ class ResConfigSettings(models.TransientModel):
     qualirepar_slip_show_consents = fields.Boolean(related="company_id.qualirepar_slip_show_consents", readonly=False)
     qualirepar_slip_show_parts_info = fields.Boolean(
         related="company_id.qualirepar_slip_show_parts_info", readonly=False)
+    qualirepar_bonus_account_id = fields.Many2one(
+        related="company_id.qualirepar_bonus_account_id", readonly=False)
+    qualirepar_label_number = fields.Char(related="company_id.qualirepar_label_number", readonly=False)
+    qualirepar_document_footer = fields.Text(related="company_id.qualirepar_document_footer", readonly=False)
     qualirepar_backend_count = fields.Integer(compute="_compute_qualirepar_counts")
     qualirepar_fiche_held_count = fields.Integer(compute="_compute_qualirepar_counts")
 

@@ -7,3 +7,4 @@ from . import test_technician
 from . import test_onsite
 from . import test_intake
 from . import test_checklist
+from . import test_bonus_accounting
