@@ -6,7 +6,7 @@ source "$(dirname "$0")/env.sh"
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 # 1. System packages (Debian): PostgreSQL, wkhtmltopdf, Chromium, build headers.
-DEBS=(postgresql postgresql-client wkhtmltopdf chromium fonts-dejavu-core
+DEBS=(postgresql postgresql-client wkhtmltopdf chromium fonts-dejavu-core poppler-utils
       libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev libjpeg-dev zlib1g-dev
       python3-venv git curl)
 missing=()

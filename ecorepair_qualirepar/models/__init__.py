@@ -27,3 +27,5 @@ from . import account_move
 from . import account_move_line
 from . import account_chart_template
 from . import qualirepar_claim
+from . import sale_order_report
+from . import account_move_report

@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -10,12 +10,20 @@ class AccountMove(models.Model):
 
     _inherit = "account.move"
 
+    qualirepar_repair_ids = fields.Many2many(
+        "repair.order", string="Repaired devices", compute="_compute_qualirepar_repair_ids",
+        help="The QualiRépar repairs whose quotes this invoice bills.")
     qualirepar_claim_ids = fields.One2many("qualirepar.claim", "invoice_id", string="Bonus claims", readonly=True)
     qualirepar_bonus_amount = fields.Monetary(
         string="Bonus deducted", compute="_compute_qualirepar_bonus_amount",
         help="The bonus réparation deducted from the price incl. VAT, owed by the eco-organism.")
     qualirepar_amount_before_bonus = fields.Monetary(
         string="Total incl. VAT before bonus", compute="_compute_qualirepar_bonus_amount")
+
+    @api.depends("invoice_line_ids.sale_line_ids.order_id.qualirepar_repair_id")
+    def _compute_qualirepar_repair_ids(self):
+        for move in self:
+            move.qualirepar_repair_ids = move.invoice_line_ids.sale_line_ids.order_id.qualirepar_repair_id
 
     def _compute_qualirepar_bonus_amount(self):
         for move in self:

@@ -5,6 +5,11 @@ from odoo.tools import float_round
 from ..clients import ApiError
 
 PIEC_INCREASE = 0.20  # +20 % when a part from the circular economy is used on an R.224-32 equipment
+# A change of these fields of a repair may open or close its right to the bonus.
+ELIGIBILITY_FIELDS = {
+    "partner_id", "product_id", "qualirepar_brand_id", "qualirepar_product_type_id", "qualirepar_fiche_metier_id",
+    "qualirepar_out_of_warranty", "qualirepar_serial_number", "qualirepar_imei", "lot_id",
+}
 
 
 class RepairOrder(models.Model):
@@ -21,6 +26,13 @@ class RepairOrder(models.Model):
     qualirepar_bonus_amount = fields.Monetary(string="Bonus réparation", readonly=True, copy=False)
     qualirepar_bonus_message = fields.Text(string="Bonus lookup result", readonly=True, copy=False)
     qualirepar_bonus_checked_on = fields.Datetime(string="Bonus checked on", readonly=True, copy=False)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if ELIGIBILITY_FIELDS & set(vals) and not self.env.context.get("qualirepar_bonus_sync"):
+            # The quote follows: its bonus line appears or goes (Ecologic's last answer stands in for a call).
+            self.sale_order_id.filtered(lambda o: o.state in ("draft", "sent"))._qualirepar_update_bonus_line()
+        return result
 
     # ------------------------------------------------------------------ lookup
     def _qualirepar_lookup_bonus(self, total_incl_vat, day, piec=False, remote=True):

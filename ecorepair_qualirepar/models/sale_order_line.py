@@ -65,6 +65,7 @@ class SaleOrderLine(models.Model):
                     company.name))
             partner = self.order_id.qualirepar_repair_id.qualirepar_product_type_id.backend_id.partner_id
             values.update({
+                "name": self.name,
                 "qualirepar_is_bonus": True,
                 "qualirepar_bonus_partner_id": partner.id,
                 "account_id": company.qualirepar_bonus_account_id.id,

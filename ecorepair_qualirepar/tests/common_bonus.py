@@ -3,6 +3,8 @@
 from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import eco_sandbox
+
 
 class BonusCase(AccountTestInvoicingCommon):
     country_code = "FR"
@@ -85,3 +87,37 @@ class BonusCase(AccountTestInvoicingCommon):
             key = (line.account_id.code, line.partner_id.name)
             result[key] = move.currency_id.round(result.get(key, 0.0) + line.balance)
         return result
+
+
+class EcologicBonusCase(BonusCase):
+    """BonusCase plus Ecologic (the local sandbox), which handles Seb: a Seb washing machine."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox = eco_sandbox.SandboxServer(host="127.0.0.1", port=0).start()
+        cls.addClassCleanup(cls.sandbox.stop)
+        cls.ecologic_backend = cls.env["qualirepar.backend"].create({
+            "name": "Ecologic", "organism": "ecologic", "environment": "sandbox", "company_id": cls.company.id,
+            "base_url": cls.sandbox.ecologic_url, "api_key": eco_sandbox.API_KEY, "timeout": 10,
+        })
+        cls.ecologic_backend.action_sync_reference_data()
+        reference = cls.env(su=True)
+        cls.washer_type = reference["qualirepar.product.type"].search(
+            [("backend_id", "=", cls.ecologic_backend.id), ("code", "=", "EEE.M1.001")])
+        fiche = cls.env.ref("ecorepair_qualirepar.fiche_metier_1")
+        cls.washer_type.fiche_metier_id = fiche  # Ecologic's catalogue gives no fiche
+        reference["qualirepar.business.sheet"].create(
+            {"backend_id": cls.backend.id, "sheet_type": "1", "fiche_metier_id": fiche.id})
+        cls.seb = reference["qualirepar.brand"].search(
+            [("backend_id", "=", cls.ecologic_backend.id), ("code", "=", "1109")])
+        cls.washer = cls.env["product.product"].create(
+            {"name": "Lave-linge Seb", "qualirepar_product_type_ids": [Command.set(cls.washer_type.ids)]})
+        cls.ecologic = cls.env.ref("ecorepair_qualirepar.partner_ecologic")
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.state.reset()
+
+    def washer_repair(self, **values):
+        return self.repair(product_id=self.washer.id, qualirepar_brand_id=self.seb.id, **values)

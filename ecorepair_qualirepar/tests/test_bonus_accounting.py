@@ -46,6 +46,19 @@ class TestBonusAccounting(BonusCase):
         self.assertEqual((claim.amount, claim.partner_id, claim.state), (50, self.ecosystem, "to_send"))
         self.assertEqual(claim.amount_residual, 50)
 
+    def test_fec_export_carries_the_bonus(self):
+        order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
+        order.action_confirm()
+        invoice = self.invoice(order)
+        fec = self.env["l10n_fr.fec.export.wizard"].create(
+            {"date_from": invoice.date, "date_to": invoice.date}).generate_fec()["file_content"].decode()
+        rows = [row.split("|") for row in fec.splitlines() if f"|{invoice.name}|" in row]
+        bonus = [row for row in rows if row[4] == "467100"]
+        self.assertEqual(len(bonus), 1)
+        self.assertEqual(bonus[0][10], "Bonus réparation QualiRépar (ecosystem)")
+        self.assertEqual(bonus[0][11].strip(), "000000000000050,00")
+        self.assertEqual(len(rows), 5)  # two repair lines, the bonus, VAT and the customer's receivable
+
     def test_bonus_follows_the_quote(self):
         order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
         self.assertEqual(self.bonus_line(order).price_unit, -50)
@@ -55,9 +68,8 @@ class TestBonusAccounting(BonusCase):
         self.assertIn("below the minimum price", order.qualirepar_bonus_message)
         order.order_line.filtered(lambda l: l.product_id == self.labour).price_unit = 200
         self.assertEqual(self.bonus_line(order).price_unit, -50)
-        # The customer turns out to be a company: no bonus any more.
+        # The device turns out to be still under warranty: no bonus any more.
         order.qualirepar_repair_id.qualirepar_out_of_warranty = False
-        order.action_qualirepar_check_bonus()
         self.assertFalse(self.bonus_line(order))
         self.assertIn("not declared out of warranty", order.qualirepar_bonus_message)
 

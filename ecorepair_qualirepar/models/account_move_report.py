@@ -1,0 +1,20 @@
+"""What the detailed invoice of a repair (référentiel 6.3.2) prints besides Odoo's own invoice."""
+
+from odoo import models
+
+from .sale_order_report import qualirepar_report_sections, qualirepar_report_totals
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _qualirepar_report_sections(self):
+        self.ensure_one()
+        lines = self.invoice_line_ids.filtered(lambda l: l.display_type == "product" and not l.qualirepar_is_bonus)
+        return qualirepar_report_sections(self.env, lines.sorted(lambda l: (l.sequence, l.id)))
+
+    def _qualirepar_report_totals(self):
+        self.ensure_one()
+        bonuses = [(line.name, -line.price_total) for line in self.invoice_line_ids.filtered("qualirepar_is_bonus")
+                   if not self.currency_id.is_zero(line.price_total)]
+        return qualirepar_report_totals(self.tax_totals, bonuses, self.currency_id)

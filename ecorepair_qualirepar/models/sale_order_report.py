@@ -1,0 +1,57 @@
+"""What the detailed quote of a repair (référentiel 6.3.4) prints besides Odoo's own quote."""
+
+from odoo import models
+
+SECTION_KINDS = ("labour", "part", "travel", "other")
+
+
+def qualirepar_report_sections(env, lines):
+    """[{"title", "lines", "subtotal"}]: the product lines (never the bonus) by labour, parts, travel, other."""
+    _ = env._
+    titles = {"labour": _("Labour"), "part": _("Parts"), "travel": _("Travel"), "other": _("Other")}
+    by_kind = {kind: lines.browse() for kind in SECTION_KINDS}
+    for line in lines:
+        kind = line.product_id.qualirepar_line_kind
+        by_kind[kind if kind in titles and not line.is_downpayment else "other"] |= line
+    return [{"title": titles[kind], "lines": by_kind[kind], "subtotal": sum(by_kind[kind].mapped("price_subtotal"))}
+            for kind in SECTION_KINDS if by_kind[kind]]
+
+
+def qualirepar_report_totals(tax_totals, bonuses, currency):
+    """The totals of a repair document: the price of the repair before the bonus, each bonus, the net amount.
+
+    ``tax_totals`` is Odoo's summary of the document (its untaxed amount is net of the bonus, which bears no VAT);
+    ``bonuses`` is [(label, positive amount)]."""
+    untaxed = tax_totals["base_amount_currency"] + sum(amount for _label, amount in bonuses)
+    taxes = []
+    for subtotal in tax_totals["subtotals"]:
+        for group in subtotal["tax_groups"]:
+            base = group["display_base_amount_currency"]
+            taxes.append({
+                "name": group["group_name"],
+                "amount": group["tax_amount_currency"],
+                "base": base if base is not None and currency.compare_amounts(base, untaxed) else None,
+            })
+    return {
+        "untaxed": untaxed,
+        "taxes": taxes,
+        "total": untaxed + tax_totals["tax_amount_currency"],
+        "bonuses": bonuses,
+        "rounding": tax_totals.get("cash_rounding_base_amount_currency"),
+        "net": tax_totals["total_amount_currency"],
+    }
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    def _qualirepar_report_sections(self):
+        self.ensure_one()
+        return qualirepar_report_sections(self.env, self._get_order_lines_to_report().filtered(
+            lambda l: not l.display_type and not l.qualirepar_is_bonus))
+
+    def _qualirepar_report_totals(self):
+        self.ensure_one()
+        bonuses = [(line.name, -line.price_total) for line in self.order_line.filtered("qualirepar_is_bonus")
+                   if not self.currency_id.is_zero(line.price_total)]
+        return qualirepar_report_totals(self.tax_totals, bonuses, self.currency_id)

@@ -1,0 +1,1 @@
+from . import qualirepar_bonus_aging

@@ -1,0 +1,64 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common_bonus import EcologicBonusCase
+
+
+@tagged("post_install", "-at_install")
+class TestBonusEcologic(EcologicBonusCase):
+    """A Seb washing machine: Ecologic's bonus comes from its calculateecosupport API (the local sandbox)."""
+
+    def ecosupport_calls(self):
+        return [path for _method, path, _status in self.sandbox.state.request_log
+                if "calculateecosupport" in path.lower()]
+
+    def test_bonus_from_ecologic(self):
+        repair = self.washer_repair()
+        self.assertEqual(repair.qualirepar_organism, "ecologic")
+        order = self.quote(repair, (self.labour, 100))  # 120 € incl. VAT
+        order.action_qualirepar_check_bonus()
+        bonus = self.bonus_line(order)
+        self.assertEqual(bonus.name, "Bonus réparation QualiRépar (Ecologic)")
+        self.assertEqual(bonus.price_unit, -50)
+        self.assertTrue(self.ecosupport_calls())
+        order.action_confirm()
+        invoice = self.invoice(order)
+        self.assertEqual(self.journal(invoice)[("467100", "Ecologic")], 50)
+        self.assertEqual(invoice.amount_total, 70)
+        self.assertEqual(invoice.qualirepar_claim_ids.partner_id, self.ecologic)
+
+    def test_ecologic_declines(self):
+        order = self.quote(self.washer_repair(), (self.labour, 30))  # 36 € incl. VAT < 50 € bonus
+        order.action_qualirepar_check_bonus()
+        self.assertFalse(self.bonus_line(order))
+        self.assertIn("inférieur au bonus", order.qualirepar_bonus_message)
+
+    def test_ecologic_unreachable_never_blocks(self):
+        order = self.quote(self.washer_repair(), (self.labour, 100))
+        order.action_qualirepar_check_bonus()
+        self.sandbox.state.inject("5xx", count=100, path_filter="calculateecosupport")
+        with self.assertRaisesRegex(UserError, "could not be asked"):
+            order.action_qualirepar_check_bonus()
+        # Confirming and invoicing go on with Ecologic's last answer, and say so.
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(self.bonus_line(order).price_unit, -50)
+        self.assertIn("last gave it", order.qualirepar_bonus_message)
+        invoice = self.invoice(order)
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(self.journal(invoice)[("467100", "Ecologic")], 50)
+        self.assertIn("check it before the claim is sent", "".join(invoice.message_ids.mapped("body")))
+
+    def test_lookup_at_intake(self):
+        """F3: before any quote, the shop asks the bonus for an estimated price."""
+        repair = self.washer_repair()
+        with self.assertRaisesRegex(UserError, "estimated price"):
+            repair.action_qualirepar_check_bonus()
+        repair.qualirepar_price_estimate = 89
+        repair.action_qualirepar_check_bonus()
+        self.assertEqual(repair.qualirepar_bonus_amount, 50)
+        self.assertTrue(repair.qualirepar_bonus_checked_on)
+        laptop_repair = self.repair(qualirepar_price_estimate=120)
+        laptop_repair.action_qualirepar_check_bonus()  # ecosystem: its scale, no call
+        self.assertEqual(laptop_repair.qualirepar_bonus_amount, 0)
+        self.assertIn("below the minimum price", laptop_repair.qualirepar_bonus_message)

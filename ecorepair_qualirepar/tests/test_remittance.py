@@ -1,0 +1,156 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import Form, new_test_user, tagged
+
+from .common_bonus import EcologicBonusCase
+
+
+@tagged("post_install", "-at_install")
+class TestRemittance(EcologicBonusCase):
+    """F15: the eco-organisms' remittances, their aged balance and their ledger."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bank = cls.company_data["default_journal_bank"]
+        cls.today = fields.Date.context_today(cls.env.user)
+        cls.accountant = new_test_user(
+            cls.env, login="comptable", groups="account.group_account_invoice", company_id=cls.company.id)
+
+    def claim(self, days_ago=0):
+        """The 50 € ecosystem claim of a laptop repaired for 180 € incl. VAT, invoiced ``days_ago``."""
+        order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
+        order.action_confirm()
+        return self.invoice(order, day=self.today - relativedelta(days=days_ago)).qualirepar_claim_ids
+
+    def ecologic_claim(self, days_ago=0):
+        """The 50 € Ecologic claim of a washing machine repaired for 120 € incl. VAT."""
+        order = self.quote(self.washer_repair(), (self.labour, 100))
+        order.action_confirm()
+        claim = self.invoice(order, day=self.today - relativedelta(days=days_ago)).qualirepar_claim_ids
+        self.assertEqual((claim.partner_id, claim.amount), (self.ecologic, 50))
+        return claim
+
+    def wizard(self, claims, amount, **values):
+        return self.env["qualirepar.remittance.wizard"].with_context(
+            active_model="qualirepar.claim", active_ids=claims.ids).create({"amount": amount, **values})
+
+    def test_remittance_with_a_short_payment(self):
+        """ecosystem pays 50 + 50 + 45 € for three 50 € claims: one bank entry, each bonus matched with what
+        was paid for it, the 5 € missing left open on the third claim, which a person is asked to look into."""
+        claims = self.claim() | self.claim() | self.claim()
+        self.assertEqual(claims.partner_id, self.ecosystem)
+        claims = claims.with_user(self.accountant)  # an accountant without the QualiRépar groups
+        with Form(self.env["qualirepar.remittance.wizard"].with_user(self.accountant).with_context(
+                active_model="qualirepar.claim", active_ids=claims.ids)) as form:
+            self.assertEqual(form.partner_id, self.ecosystem)
+            self.assertEqual(form.journal_id, self.bank)
+            self.assertEqual(len(form.line_ids), 3)
+            form.amount = 145
+            form.reference = "VIR ECOSYSTEM 2025-0042"
+            with form.line_ids.edit(2) as line:
+                self.assertEqual(line.claim_id, claims[2])
+                self.assertEqual((line.amount_claimed, line.amount_residual, line.amount_paid), (50, 50, 50))
+                line.amount_paid = 45
+            self.assertEqual(form.amount_difference, 0)
+        action = form.record.action_confirm()
+
+        move = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual((move.state, move.journal_id, move.ref), ("posted", self.bank, "VIR ECOSYSTEM 2025-0042"))
+        received = move.line_ids.filtered("debit")
+        self.assertEqual((received.debit, received.partner_id), (145, self.ecosystem))
+        self.assertEqual(received.account_id, form.record._outstanding_account())
+        self.assertNotEqual(received.account_id, self.bonus_account)
+        self.assertEqual(
+            sorted((line.name, line.account_id, line.partner_id, line.credit) for line in move.line_ids - received),
+            [(claim.name, self.bonus_account, self.ecosystem, paid) for claim, paid in zip(claims, (50, 50, 45))])
+
+        self.assertEqual(claims.bonus_line_id.mapped("reconciled"), [True, True, False])
+        self.assertEqual(claims.mapped("amount_residual"), [0, 0, 5])
+        self.assertEqual(claims[2].bonus_line_id.matched_credit_ids.credit_move_id.name, claims[2].name)
+        self.assertEqual(claims.mapped("state"), ["paid"] * 3)
+        self.assertEqual(claims.mapped("amount_paid"), [50, 50, 45])
+        self.assertEqual(claims.payment_move_id, move)
+        self.assertEqual(set(claims.mapped("payment_reference")), {"VIR ECOSYSTEM 2025-0042"})
+        self.assertEqual(claims.mapped("has_discrepancy"), [False, False, True])
+        self.assertEqual(claims[2].payment_difference, -5)
+        self.assertEqual(claims[2].activity_ids.summary, "Reimbursement discrepancy")
+        self.assertFalse((claims[0] | claims[1]).activity_ids)
+
+    def test_amounts_are_checked(self):
+        claims = self.claim() | self.claim() | self.claim()
+        wizard = self.wizard(claims, 140)
+        with self.assertRaisesRegex(UserError, r"add up to 150\.00\s€ but 140\.00\s€ were received"):
+            wizard.action_confirm()
+        wizard.line_ids[0].amount_paid = -10
+        wizard.amount = 90
+        with self.assertRaisesRegex(UserError, "must be positive"):
+            wizard.action_confirm()
+        wizard.line_ids.amount_paid = 0
+        with self.assertRaisesRegex(UserError, "No claim is covered"):
+            wizard.action_confirm()
+        self.assertEqual(claims.mapped("state"), ["to_send"] * 3)
+        self.assertFalse(self.env["account.move"].search([("journal_id", "=", self.bank.id)]))
+        # A claim this remittance does not pay stays open.
+        wizard.line_ids[:2].amount_paid = 50
+        wizard.amount = 100
+        wizard.action_confirm()
+        self.assertEqual(claims.mapped("state"), ["paid", "paid", "to_send"])
+        self.assertEqual(claims[2].amount_residual, 50)
+        with self.assertRaisesRegex(UserError, "None of the selected claims is still owed"):
+            self.wizard(claims[:2], 100)
+
+    def test_one_organism_per_remittance(self):
+        ecosystem_claim = self.claim()
+        ecologic_claim = self.ecologic_claim()
+        with self.assertRaisesRegex(UserError, "several eco-organisms"):
+            self.wizard(ecosystem_claim | ecologic_claim, 100)
+        # From the menu: the organism is chosen, its open claims come up.
+        wizard = self.env["qualirepar.remittance.wizard"].create({"partner_id": self.ecologic.id, "amount": 50})
+        self.assertEqual(wizard.organism_ids, self.ecosystem | self.ecologic)
+        self.assertEqual(wizard.line_ids.claim_id, ecologic_claim)
+        wizard.action_confirm()
+        self.assertEqual((ecologic_claim.state, ecosystem_claim.state), ("paid", "to_send"))
+
+    def test_aged_balance_and_ledger(self):
+        late = self.claim(days_ago=40)
+        recent = self.claim(days_ago=5)
+        ecologic = self.ecologic_claim(days_ago=20)
+        Aging = self.env["qualirepar.bonus.aging"]
+
+        def aged_balance():
+            Aging.invalidate_model()  # a SQL view: what an earlier read left in the cache is stale
+            rows = Aging.search([("company_id", "=", self.company.id)])
+            return {row.move_id: (row.partner_id, row.days, row.age, row.amount_residual) for row in rows}
+
+        self.assertEqual(aged_balance(), {
+            late.invoice_id: (self.ecosystem, 40, "31-60", 50),
+            recent.invoice_id: (self.ecosystem, 5, "0-15", 50),
+            ecologic.invoice_id: (self.ecologic, 20, "16-30", 50),
+        })
+        self.assertEqual(late.invoice_id.invoice_date, self.today - relativedelta(days=40))
+        per_organism = Aging._read_group([("company_id", "=", self.company.id)], ["partner_id"],
+                                         ["amount_residual:sum"])
+        self.assertEqual(dict(per_organism), {self.ecosystem: 100, self.ecologic: 50})
+
+        # ecosystem pays the late claim in full and 45 € of the recent one.
+        wizard = self.wizard(late | recent, 95)
+        wizard.line_ids.filtered(lambda line: line.claim_id == recent).amount_paid = 45
+        wizard.action_confirm()
+        self.assertEqual(aged_balance(), {
+            recent.invoice_id: (self.ecosystem, 5, "0-15", 5),
+            ecologic.invoice_id: (self.ecologic, 20, "16-30", 50),
+        })
+
+        # The organisms' ledger: the invoices' bonuses and the remittance on the bonus account.
+        action = Aging.action_open_organisms_ledger()
+        self.assertEqual(action["res_model"], "account.move.line")
+        self.assertEqual(action["context"]["search_default_group_by_partner"], 1)
+        items = self.env["account.move.line"].search(action["domain"])
+        self.assertEqual(items.account_id, self.bonus_account)
+        self.assertEqual(items.move_id, (late | recent | ecologic).invoice_id | late.payment_move_id)
+        open_items = items.filtered(lambda item: item.amount_residual)
+        self.assertEqual({item.partner_id: item.amount_residual for item in open_items},
+                         {self.ecosystem: 5, self.ecologic: 50})

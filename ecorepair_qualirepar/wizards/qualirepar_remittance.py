@@ -1,0 +1,169 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount
+
+OPEN_CLAIM_DOMAIN = [("state", "not in", ("paid", "cancel")), ("amount_residual", "!=", 0)]
+
+
+class QualireparRemittanceWizard(models.TransientModel):
+    """One payment of an eco-organism covering several bonus claims: one bank entry, each claim's bonus
+    matched with what was paid for it."""
+
+    _name = "qualirepar.remittance.wizard"
+    _description = "Record an eco-organism's remittance"
+    _check_company_auto = True
+
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    organism_ids = fields.Many2many("res.partner", compute="_compute_organism_ids")
+    partner_id = fields.Many2one(
+        "res.partner", string="Eco-organism", required=True, domain="[('id', 'in', organism_ids)]")
+    journal_id = fields.Many2one(
+        "account.journal", string="Bank journal", required=True, check_company=True,
+        compute="_compute_journal_id", store=True, readonly=False, precompute=True,
+        domain="[('type', '=', 'bank'), ('currency_id', 'in', (False, currency_id))]")
+    date = fields.Date(string="Received on", required=True, default=fields.Date.context_today)
+    reference = fields.Char(string="Remittance reference", help="The reference of the payment on the bank statement.")
+    amount = fields.Monetary(string="Amount received", required=True)
+    line_ids = fields.One2many(
+        "qualirepar.remittance.wizard.line", "wizard_id", string="Claims",
+        compute="_compute_line_ids", store=True, readonly=False)
+    amount_allocated = fields.Monetary(string="Paid on the claims", compute="_compute_amount_allocated")
+    amount_difference = fields.Monetary(string="Left to allocate", compute="_compute_amount_allocated")
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if self.env.context.get("active_model") != "qualirepar.claim":
+            return values
+        _ = self.env._
+        claims = self.env["qualirepar.claim"].browse(self.env.context.get("active_ids"))
+        if not claims:
+            raise UserError(_("Select the claims the eco-organism paid."))
+        if len(claims.partner_id) > 1:
+            raise UserError(_(
+                "The selected claims are owed by several eco-organisms (%s): record one remittance per "
+                "eco-organism.", ", ".join(claims.partner_id.mapped("name"))))
+        open_claims = claims.filtered_domain(OPEN_CLAIM_DOMAIN)
+        if not open_claims:
+            raise UserError(_("None of the selected claims is still owed: they are paid or cancelled."))
+        values.update(partner_id=claims.partner_id.id, company_id=open_claims.company_id[:1].id)
+        return values
+
+    def _selected_claims(self):
+        if self.env.context.get("active_model") != "qualirepar.claim":
+            return self.env["qualirepar.claim"]
+        return self.env["qualirepar.claim"].browse(self.env.context.get("active_ids"))
+
+    @api.depends("company_id")
+    def _compute_organism_ids(self):
+        for wizard in self:
+            groups = self.env["qualirepar.claim"]._read_group(
+                [("company_id", "=", wizard.company_id.id), *OPEN_CLAIM_DOMAIN], ["partner_id"])
+            wizard.organism_ids = [Command.set([partner.id for partner, in groups])]
+
+    @api.depends("company_id")
+    def _compute_journal_id(self):
+        for wizard in self:
+            wizard.journal_id = self.env["account.journal"].search([
+                *self.env["account.journal"]._check_company_domain(wizard.company_id),
+                ("type", "=", "bank"), ("currency_id", "in", (False, wizard.currency_id.id))], limit=1)
+
+    @api.depends("partner_id", "company_id")
+    def _compute_line_ids(self):
+        """The claims selected in the list, else all the organism's open claims, each paid in full."""
+        selected = self._selected_claims()
+        for wizard in self:
+            domain = [("partner_id", "=", wizard.partner_id.id), ("company_id", "=", wizard.company_id.id),
+                      *OPEN_CLAIM_DOMAIN]
+            claims = selected.filtered_domain(domain) or self.env["qualirepar.claim"].search(domain)
+            wizard.line_ids = [Command.clear()] + [
+                Command.create({"claim_id": claim.id, "amount_paid": claim.amount_residual}) for claim in claims]
+
+    @api.depends("amount", "line_ids.amount_paid")
+    def _compute_amount_allocated(self):
+        for wizard in self:
+            wizard.amount_allocated = sum(wizard.line_ids.mapped("amount_paid"))
+            wizard.amount_difference = wizard.amount - wizard.amount_allocated
+
+    def _outstanding_account(self):
+        """Where Odoo's customer payments in this journal wait for the bank statement."""
+        self.ensure_one()
+        account = self.journal_id.inbound_payment_method_line_ids[:1].payment_account_id
+        if not account:
+            chart = self.env["account.chart.template"].with_context(
+                allowed_company_ids=self.company_id.root_id.ids)
+            account = chart.ref("account_journal_payment_debit_account_id", raise_if_not_found=False)
+        if not account:
+            raise UserError(self.env._(
+                "The journal %s has no outstanding receipts account: set one on its incoming payment method.",
+                self.journal_id.display_name))
+        return account
+
+    def _check_amounts(self):
+        self.ensure_one()
+        _ = self.env._
+        currency = self.currency_id
+        if currency.compare_amounts(self.amount, 0) <= 0 or any(
+                currency.compare_amounts(line.amount_paid, 0) < 0 for line in self.line_ids):
+            raise UserError(_("The amount received and the amounts paid on the claims must be positive."))
+        lines = self.line_ids.filtered(lambda line: not currency.is_zero(line.amount_paid))
+        if not lines:
+            raise UserError(_("No claim is covered by this remittance: enter the amount paid on each claim."))
+        if currency.compare_amounts(self.amount_allocated, self.amount):
+            raise UserError(_(
+                "The amounts paid on the claims add up to %(lines)s but %(received)s were received: they must "
+                "be equal.",
+                lines=format_amount(self.env, self.amount_allocated, currency),
+                received=format_amount(self.env, self.amount, currency)))
+        closed = lines.claim_id.filtered(lambda claim: claim.state in ("paid", "cancel"))
+        if closed:
+            raise UserError(_("These claims are already paid or cancelled: %s", ", ".join(closed.mapped("name"))))
+        return lines
+
+    def action_confirm(self):
+        """Post the bank entry, match each covered bonus with what was paid for it, and close the claims."""
+        self.ensure_one()
+        lines = self._check_amounts()
+        label = self.reference or self.env._("Bonus réparation remittance of %s", self.partner_id.name)
+        move = self.env["account.move"].create({
+            "move_type": "entry",
+            "journal_id": self.journal_id.id,
+            "currency_id": self.currency_id.id,
+            "date": self.date,
+            "ref": label,
+            "partner_id": self.partner_id.id,
+            "line_ids": [Command.create({
+                "name": label,
+                "account_id": self._outstanding_account().id,
+                "partner_id": self.partner_id.id,
+                "debit": self.amount,
+            })] + [Command.create({
+                "name": line.claim_id.name,
+                "account_id": line.claim_id.bonus_line_id.account_id.id,
+                "partner_id": self.partner_id.id,
+                "credit": line.amount_paid,
+            }) for line in lines],
+        })
+        move.action_post()
+        credits = move.line_ids.filtered("credit").sorted("id")  # in the order of ``lines``
+        self.env["account.move.line"]._reconcile_plan(
+            [credit | line.claim_id.bonus_line_id for line, credit in zip(lines, credits)])
+        for line in lines:
+            line.claim_id._record_payment(line.amount_paid, self.date, self.reference, move)
+        return move._get_records_action()
+
+
+class QualireparRemittanceWizardLine(models.TransientModel):
+    _name = "qualirepar.remittance.wizard.line"
+    _description = "Claim covered by an eco-organism's remittance"
+
+    wizard_id = fields.Many2one("qualirepar.remittance.wizard", required=True, ondelete="cascade")
+    claim_id = fields.Many2one("qualirepar.claim", string="Claim", required=True)
+    invoice_id = fields.Many2one(related="claim_id.invoice_id")
+    invoice_date = fields.Date(related="claim_id.invoice_date")
+    repair_id = fields.Many2one(related="claim_id.repair_id")
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    amount_claimed = fields.Monetary(related="claim_id.amount", string="Claimed")
+    amount_residual = fields.Monetary(related="claim_id.amount_residual", string="Still owed")
+    amount_paid = fields.Monetary(string="Paid", help="What this remittance pays for the claim; 0 if it does not.")
