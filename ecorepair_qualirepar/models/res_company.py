@@ -30,19 +30,24 @@ class ResCompany(models.Model):
         string="QualiRépar label number", help="Printed on quotes and invoices next to the QualiRépar label.")
     qualirepar_document_footer = fields.Text(
         string="Bonus footer on quotes and invoices", translate=True,
-        default=lambda self: self.env._(
+        help="Printed at the foot of quotes and invoices that deduct a bonus réparation; empty, the standard text.")
+
+    def _qualirepar_footer(self):
+        """The bonus footer of the documents, in the language of the document being printed."""
+        self.ensure_one()
+        return self.qualirepar_document_footer or self.env._(
             "Bonus réparation QualiRépar: the repair fund of electrical and electronic equipment pays part of this "
             "repair. The bonus is deducted from the amount you pay and reimbursed to the repairer by the "
-            "eco-organism."))
+            "eco-organism.")
 
     def _qualirepar_ensure_bonus_account(self):
         """Create the eco-organism receivable account (467100, French chart) where none is set yet."""
-        Account = self.env["account.account"].sudo()
         for company in self.filtered(lambda c: not c.qualirepar_bonus_account_id):
+            Account = self.env["account.account"].sudo().with_company(company)
             account = Account.search([*Account._check_company_domain(company),
                                       ("code", "=", FRENCH_BONUS_ACCOUNT_CODE)], limit=1)
             if not account:
-                account = Account.with_company(company).with_context(lang="en_US").create({
+                account = Account.with_context(lang="en_US").create({
                     "code": FRENCH_BONUS_ACCOUNT_CODE,
                     "name": "Eco-organisms – repair bonus receivable",
                     "account_type": "asset_current",
