@@ -48,6 +48,7 @@ def test_ecosystem_create_is_not_retried(ecosystem, state, calls, kind, status):
     with pytest.raises(TemporaryError) as info:
         ecosystem.new_claim(ecosystem_claim())
     assert info.value.status_code == status
+    assert info.value.unprocessed is (status == 429)  # a 500 may come after the claim was made
     assert statuses(calls, "new_claim") == [status]
     assert state.claims("ecosystem") == []
 
@@ -80,6 +81,7 @@ def test_timeout_on_post_raises_temporary_error(sandbox, state):
     with pytest.raises(TemporaryError) as info:
         ecosystem.new_claim(ecosystem_claim())
     assert "délai" in info.value.message
+    assert not info.value.unprocessed
     time.sleep(0.5)  # the sandbox still serves the late request once
     assert len(state.claims("ecosystem")) == 1
 
@@ -98,6 +100,7 @@ def test_connection_refused(sandbox):
         client.get_brands()
     assert "Impossible de joindre Ecologic" in info.value.message
     assert info.value.status_code is None
+    assert info.value.unprocessed  # nothing reached Ecologic: a creation can be sent again
 
 
 @pytest.mark.parametrize("client_name, call, fragment", [

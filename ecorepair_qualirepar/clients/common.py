@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 from urllib3.util.retry import Retry
 
@@ -54,6 +54,9 @@ class TemporaryError(ApiError):
     """
 
     retry_after = None
+    # True when the API surely did not act on the request (connection refused, 429): a creation can be
+    # sent again without looking for what a lost answer might have created.
+    unprocessed = False
 
 
 class PermanentError(ApiError):
@@ -140,7 +143,12 @@ class BaseClient:
                 message = "%s (%s) n'a pas répondu dans le délai imparti." % (self.organism, host)
             else:
                 message = "Impossible de joindre %s (%s) : %s" % (self.organism, host, exc)
-            raise TemporaryError(message) from exc
+            error = TemporaryError(message)
+            reason = getattr(exc.args[0], "reason", None) if exc.args else None
+            # No connection was made (refused, unreachable, connect timeout): nothing was sent.
+            error.unprocessed = isinstance(exc, requests.exceptions.ConnectTimeout) or isinstance(
+                reason, ConnectTimeoutError)
+            raise error from exc
 
     # ------------------------------------------------------------------ errors
     def _error_details(self, payload):
@@ -167,6 +175,7 @@ class BaseClient:
             error = TemporaryError("%s indisponible (%s, HTTP %s)%s" % (self.organism, label, status, detail),
                                    **kwargs)
             error.retry_after = _retry_after(response)
+            error.unprocessed = status == 429
             return error
         if status in (400, 422) and code not in self.permanent_codes:
             if not field_errors:

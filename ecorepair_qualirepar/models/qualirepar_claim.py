@@ -5,7 +5,9 @@ from odoo import api, fields, models
 from .qualirepar_backend import ORGANISMS
 
 CLAIM_STATES = [
+    ("to_fix", "To fix"),
     ("to_send", "To send"),
+    ("sending", "Sending"),
     ("sent", "Sent"),
     ("approved", "Approved"),
     ("rejected", "Rejected"),

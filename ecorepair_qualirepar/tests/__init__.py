@@ -12,3 +12,5 @@ from . import test_bonus_ecologic
 from . import test_bonus_tour
 from . import test_documents
 from . import test_remittance
+from . import test_claim_transmission
+from . import test_claim_check

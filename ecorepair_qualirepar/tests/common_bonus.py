@@ -19,6 +19,7 @@ class BonusCase(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
+        cls.company.company_registry = "30326504500012"  # the shop's SIRET
         cls.env["qualirepar.backend"].with_context(active_test=False).search([]).unlink()
         cls.backend = cls.env["qualirepar.backend"].create(
             {"name": "ecosystem", "organism": "ecosystem", "environment": "preprod", "company_id": cls.company.id})
@@ -37,6 +38,8 @@ class BonusCase(AccountTestInvoicingCommon):
             {"backend_id": cls.backend.id, "code": "0101", "name": "Samsung", "handled_by": "ecosystem"})
         reference["qualirepar.business.sheet"].create(
             {"backend_id": cls.backend.id, "sheet_type": "7", "fiche_metier_id": cls.fiche.id})
+        cls.laptop_code = reference["qualirepar.repair.code"].create(
+            {"product_type_id": cls.laptop_type.id, "kind": "repair", "code": "INF02", "name": "Remplacement de l'écran"})
         cls.laptop = cls.env["product.product"].create(
             {"name": "Galaxy Book 3", "qualirepar_product_type_ids": [Command.set(cls.laptop_type.ids)]})
         cls.vat20 = cls.env["account.tax"].search([
@@ -60,6 +63,7 @@ class BonusCase(AccountTestInvoicingCommon):
             "qualirepar_brand_id": self.samsung.id,
             "qualirepar_serial_number": "R5CW12ABCDE",
             "qualirepar_out_of_warranty": True,
+            "qualirepar_repair_code_id": self.laptop_code.id,
             **values,
         })
 
@@ -120,4 +124,6 @@ class EcologicBonusCase(BonusCase):
         self.sandbox.state.reset()
 
     def washer_repair(self, **values):
+        values.setdefault("qualirepar_repair_code_id", False)  # the laptop's repair code is not a washer's
+        values.setdefault("qualirepar_serial_number", "SEB-WM-0042")
         return self.repair(product_id=self.washer.id, qualirepar_brand_id=self.seb.id, **values)

@@ -43,7 +43,12 @@ class TestBonusAccounting(BonusCase):
             (receivable, "Marie Dupont"): 130,          # owed by the customer
         })
         claim = invoice.qualirepar_claim_ids
-        self.assertEqual((claim.amount, claim.partner_id, claim.state), (50, self.ecosystem, "to_send"))
+        self.assertEqual((claim.amount, claim.partner_id), (50, self.ecosystem))
+        # It waits for what only the shop can add: the customer's signed document, the nameplate photo.
+        self.assertEqual(claim.state, "to_fix")
+        self.assertIn("signed document", claim.check_issues)
+        self.assertIn("nameplate photo", claim.check_issues)
+        self.assertEqual(len(claim.check_issues.splitlines()), 2, claim.check_issues)
         self.assertEqual(claim.amount_residual, 50)
 
     def test_fec_export_carries_the_bonus(self):

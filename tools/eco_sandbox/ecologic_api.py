@@ -247,7 +247,12 @@ def create_claim(state, req):
 
 
 def update_claim(state, req):
-    claim = _fill(state, req, _open_claim(state, req), CLAIM_PARAMS)
+    claim = _find_claim(state, req)
+    if claim["submitted"] and claim["status"] != st.ECOLOGIC_REFUSED:
+        bad_request("La demande %s a déjà été soumise" % claim["id"])
+    # A refused claim, corrected, can be submitted again.
+    claim.update(submitted=False, reject_reason=None, comment="")
+    claim = _fill(state, req, claim, CLAIM_PARAMS)
     if (param(req, "Submit", required=False) or "").lower() == "true":
         return _submit(state, claim)
     return _claim_reply(state, claim)

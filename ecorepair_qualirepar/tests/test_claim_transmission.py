@@ -1,0 +1,161 @@
+import base64
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import eco_sandbox
+from .common_bonus import EcologicBonusCase
+
+PNG = base64.b64encode(
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+SIGNED = base64.b64encode(b"%PDF-1.4 attestation signee par le client")
+
+
+@tagged("post_install", "-at_install")
+class TestClaimTransmission(EcologicBonusCase):
+    """The scheduled actions send the claims to the organisms' APIs (the local sandbox) and follow them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.backend.write({"base_url": cls.sandbox.ecosystem_url, "username": eco_sandbox.USERNAME,
+                           "password": eco_sandbox.PASSWORD, "repairer_identifier": "2000123", "timeout": 10})
+        cls.ecologic_backend.action_sync_reference_data()
+        cls.leak = cls.env(su=True)["qualirepar.repair.code"].search(
+            [("product_type_id", "=", cls.washer_type.id), ("code", "=", "A02")])
+        cls.customer.write({"street": "3 rue des Lilas", "zip": "69003", "city": "Lyon", "phone": "0612345678",
+                            "country_id": cls.env.ref("base.fr").id})
+        cls.claims = cls.env["qualirepar.claim"]
+
+    def sent_claim(self, repair, *lines):
+        """The claim of ``repair`` quoted and invoiced with ``lines``, with its documents, ready to send."""
+        repair.qualirepar_nameplate_photo = PNG
+        order = self.quote(repair, *lines)
+        order.action_confirm()
+        claim = self.invoice(order).qualirepar_claim_ids
+        claim.consumer_document = SIGNED
+        claim.action_check()
+        self.assertEqual(claim.state, "to_send", claim.check_issues)
+        return claim
+
+    def laptop_claim(self):
+        return self.sent_claim(self.repair(), (self.labour, 100), (self.screen, 50))
+
+    def washer_claim(self):
+        return self.sent_claim(self.washer_repair(qualirepar_iris_code_id=self.leak.id), (self.labour, 100))
+
+    def remote(self, organism):
+        return self.sandbox.state.claims(organism)
+
+    def due_now(self, claim):
+        claim.next_attempt_date = fields.Datetime.now() - timedelta(seconds=1)
+
+    def test_ecosystem_claim_sent_approved_and_paid_short(self):
+        claim = self.laptop_claim()
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent", claim.last_error)
+        remote = self.sandbox.state.claim("ecosystem", claim.remote_ref)
+        self.assertEqual(remote["payload"]["PurchaseOrderByCustomer"], claim.name)
+        self.assertEqual(remote["payload"]["Bill"]["AmountCovered"]["amount"], 50)
+        self.assertEqual(remote["payload"]["Bill"]["TotalAmountInclVAT"]["amount"], 180)
+        self.assertEqual(set(remote["files"]), {"invoice", "serial_tag", "claim_request"})
+        self.assertIn("Claim submitted to ecosystem", claim.message_ids[0].body)
+
+        self.sandbox.state.approve("ecosystem", claim.remote_ref)
+        self.claims._cron_refresh_claims()
+        self.assertEqual(claim.state, "approved")
+        self.sandbox.state.pay("ecosystem", claim.remote_ref, 45)
+        self.claims._cron_refresh_claims()
+        self.assertEqual((claim.state, claim.amount_paid), ("paid", 45))
+        self.assertTrue(claim.has_discrepancy)
+        self.assertEqual(claim.activity_ids.summary, "Reimbursement discrepancy")
+        self.assertEqual(len(self.remote("ecosystem")), 1)
+
+    def test_ecologic_claim_rejected_corrected_and_resubmitted(self):
+        claim = self.washer_claim()
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent")
+        remote = self.sandbox.state.claim("ecologic", claim.remote_ref)
+        self.assertEqual(set(remote["files"]), {"INVOICE", "NAMEPLATE", "CONSUMERVALIDATION"})
+        self.assertEqual(remote["body"]["Quote"]["SupportAmount"]["Amount"], 50)
+
+        self.sandbox.state.reject("ecologic", claim.remote_ref, "13")
+        self.claims._cron_refresh_claims()
+        self.assertEqual((claim.state, claim.reject_code), ("rejected", "13"))
+        self.assertIn("pas une facture", claim.reject_reason)
+        self.assertEqual(claim.activity_ids.summary, "Bonus claim to look at")
+
+        claim.action_resubmit()
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent")
+        self.assertEqual(len(self.remote("ecologic")), 1, "Ecologic's claim is updated, not created again")
+        self.sandbox.state.pay("ecologic", claim.remote_ref)
+        self.claims._cron_refresh_claims()
+        self.assertEqual((claim.state, claim.amount_paid, claim.has_discrepancy), ("paid", 50, False))
+
+    def test_ecosystem_rejection_makes_a_new_claim_keeping_the_old_reference(self):
+        claim = self.laptop_claim()
+        self.claims._cron_submit_claims()
+        first = claim.remote_ref
+        self.sandbox.state.reject("ecosystem", first, "09")
+        self.claims._cron_refresh_claims()
+        self.assertEqual(claim.reject_code, "09")
+        claim.action_resubmit()
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent")
+        self.assertNotEqual(claim.remote_ref, first)
+        self.assertEqual(claim.previous_remote_refs, first)
+        self.assertEqual(self.sandbox.state.claim("ecosystem", claim.remote_ref)["payload"]["PurchaseOrderByCustomer"],
+                         f"{claim.name}-2")
+
+    def test_lost_answer_to_a_creation_never_makes_a_second_claim(self):
+        """ecosystem answers 500 to new_claim: the next run looks the claim up before creating it."""
+        claim = self.laptop_claim()
+        self.sandbox.state.inject("5xx", count=1, path_filter="new_claim")
+        self.claims._cron_submit_claims()
+        self.assertEqual((claim.state, claim.attempt_count), ("to_send", 1))
+        self.assertTrue(claim.next_attempt_date > fields.Datetime.now())
+        self.assertIn("HTTP 500", claim.last_error)
+        self.claims._cron_submit_claims()  # not due yet
+        self.assertEqual(claim.attempt_count, 1)
+        self.due_now(claim)
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent")
+        self.assertEqual(len(self.remote("ecosystem")), 1)
+        self.assertTrue(any(method == "GET" and path.endswith("/reimbursement-claims")
+                            for method, path, _status in self.sandbox.state.request_log), "it looked first")
+
+    def test_ecologic_lost_creation_waits_for_a_person(self):
+        """Ecologic cannot be searched: after a lost answer to createclaim a person checks on its site."""
+        claim = self.washer_claim()
+        self.sandbox.state.inject("5xx", count=1, path_filter="createclaim")
+        self.claims._cron_submit_claims()
+        self.due_now(claim)
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "to_fix")
+        self.assertIn(claim.name, claim.last_error)
+        self.assertFalse(self.remote("ecologic"))
+        # Nothing was created there: the person sends it again.
+        claim.action_check()
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent")
+        self.assertEqual(len(self.remote("ecologic")), 1)
+
+    def test_one_failing_claim_does_not_stop_the_others(self):
+        broken, good = self.laptop_claim(), self.washer_claim()
+        self.sandbox.state.inject("5xx", count=100, path_filter="/ecosystem/")
+        self.claims._cron_submit_claims()
+        self.assertEqual(broken.state, "to_send")
+        self.assertEqual(good.state, "sent")
+
+    def test_refused_request_is_retried_without_a_look_up(self):
+        """429: the organism did nothing, the creation is simply sent again."""
+        claim = self.laptop_claim()
+        self.sandbox.state.inject("429", count=1, path_filter="new_claim")
+        self.claims._cron_submit_claims()
+        self.assertFalse(claim.remote_create_started)
+        self.due_now(claim)
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent")
