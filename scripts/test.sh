@@ -30,7 +30,9 @@ if [ "$odoo_rc" -ne 0 ] || ! grep -qE " 0 failed, 0 error\(s\) of [1-9][0-9]* te
   exit 1
 fi
 
-log "pytest: clients, sandbox and end-to-end tests (tests/)"
+log "pytest: clients, sandbox, and 200 claims sent by two Odoo processes (tests/)"
 cd "$ROOT"
 # tests/ needs no Odoo registry: pytest-odoo, if a venv has it, stays out.
-"$PYTHON" -m pytest tests -p no:cacheprovider -p no:odoo -rs
+# The end-to-end claims test runs the scheduled actions in Odoo processes on the database just tested.
+QUALIREPAR_TEST_DB="$TEST_DB" ODOO_SRC="$ODOO_SRC" QUALIREPAR_ADDONS_PATH="$(odoo_addons_path)" \
+  "$PYTHON" -m pytest tests -p no:cacheprovider -p no:odoo -rs

@@ -3,6 +3,7 @@ import re
 import unicodedata
 from datetime import timedelta
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api, fields, models, modules
@@ -37,8 +38,10 @@ REMOTE_STATES = [
 REJECT_REASON = re.compile(r"(\d{2})\s*:\s*([^)]+)")
 # Ecologic's reminder, right after createclaim, that the documents are still to come: not a problem.
 ATTACHMENTS_PENDING = "pièces jointes"
-# ecosystem's answer to a second upload of a document already uploaded: the document is there.
+# ecosystem refuses a second upload of a document type, and confirms no claim with a document missing: a draft
+# whose upload was interrupted can only be deleted and made anew.
 ALREADY_UPLOADED = "TYPE_DE_FICHIER_EXISTANT"
+DOCUMENT_MISSING = "PIECE_JOINTE_MANQUANTE"
 
 
 def remote_state(status):
@@ -64,7 +67,9 @@ class QualireparClaim(models.Model):
         help="Set before asking the organism to create the claim: if its answer is lost, the next attempt "
         "looks for the claim instead of creating a second one.")
     remote_documents = fields.Char(readonly=True, copy=False, help="The documents the organism has received.")
-    submission_count = fields.Integer(readonly=True, copy=False, default=0)
+    submission_count = fields.Integer(
+        readonly=True, copy=False, default=0,
+        help="Remote claims abandoned before this one (rejected, or a draft that could not be completed).")
     previous_remote_refs = fields.Char(string="Earlier references", readonly=True, copy=False)
     reject_code = fields.Char(string="Rejection code", readonly=True, copy=False)
     reject_reason = fields.Char(string="Rejection reason", readonly=True, copy=False, tracking=True)
@@ -99,7 +104,7 @@ class QualireparClaim(models.Model):
                       "last_error": False, "attempt_count": 0, "next_attempt_date": False}
             if claim.organism == "ecosystem":
                 values.update(remote_ref=False, remote_status=False, remote_documents=False,
-                              remote_create_started=False,
+                              remote_create_started=False, submission_count=claim.submission_count + 1,
                               previous_remote_refs=", ".join(filter(None, [claim.previous_remote_refs,
                                                                             claim.remote_ref])))
             claim.write(values)
@@ -136,16 +141,31 @@ class QualireparClaim(models.Model):
     def _qualirepar_lock_next(self, states, seen):
         """The next due claim nobody else is working on, its row locked until the transaction ends."""
         self.flush_model(["state", "next_attempt_date"])
-        self.env.cr.execute("""
-            SELECT id FROM qualirepar_claim
-             WHERE state IN %s AND (next_attempt_date IS NULL OR next_attempt_date <= %s)
-               AND NOT id = ANY(%s)
-             ORDER BY next_attempt_date NULLS FIRST, id
-             LIMIT 1
-               FOR NO KEY UPDATE SKIP LOCKED
-        """, (tuple(states), fields.Datetime.now(), list(seen)))
-        row = self.env.cr.fetchone()
-        return self.browse(row[0]) if row else self.browse()
+        for _attempt in range(10):
+            row = self._qualirepar_lock("""
+                SELECT id FROM qualirepar_claim
+                 WHERE state IN %s AND (next_attempt_date IS NULL OR next_attempt_date <= %s)
+                   AND NOT id = ANY(%s)
+                 ORDER BY next_attempt_date NULLS FIRST, id
+                 LIMIT 1
+                   FOR NO KEY UPDATE SKIP LOCKED
+            """, (tuple(states), fields.Datetime.now(), list(seen)))
+            if row is not False:
+                return self.browse(row[0]) if row else self.browse()
+        return self.browse()
+
+    def _qualirepar_lock(self, query, params):
+        """The row of a locking query; False when another worker changed it since this transaction began (the
+        transaction, which has nothing to keep, is rolled back so that the next try sees the change)."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, params)
+                return self.env.cr.fetchone()
+        except psycopg2.errors.SerializationFailure:
+            if modules.module.current_test:
+                raise
+            self.env.cr.rollback()
+            return False
 
     def _qualirepar_guarded(self, step):
         """Run one step (a callable) of this claim: what it did is undone and the failure recorded on the
@@ -191,11 +211,10 @@ class QualireparClaim(models.Model):
     def _qualirepar_relock(self):
         """Lock the claim again after a commit; False when another worker has taken it meanwhile."""
         self.env.flush_all()
-        self.env.cr.execute("SELECT id FROM qualirepar_claim WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
-                            (self.id,))
-        locked = bool(self.env.cr.fetchone())
+        locked = self._qualirepar_lock("SELECT id FROM qualirepar_claim WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                                       (self.id,))
         self.invalidate_recordset()  # another worker may have moved it on meanwhile
-        return locked
+        return bool(locked)
 
     def _qualirepar_step(self, clients, look_up):
         """Do the next step; False when there is nothing more to do now. ``look_up``: an earlier attempt may
@@ -205,12 +224,38 @@ class QualireparClaim(models.Model):
             return self._qualirepar_create_remote(client, look_up)
         sent = set(filter(None, (self.remote_documents or "").split(",")))
         documents = [d for d in self._qualirepar_documents() if d["kind"] not in sent]
-        if documents:
-            self._qualirepar_upload(client, documents[0])
-            self.remote_documents = ",".join(sorted(sent | {documents[0]["kind"]}))
+        try:
+            if documents:
+                self._qualirepar_upload(client, documents[0])
+                self.remote_documents = ",".join(sorted(sent | {documents[0]["kind"]}))
+                return True
+            self._qualirepar_confirm(client)
+        except ApiError as error:
+            # The draft cannot be completed (or is gone: deleted by an attempt whose answer was lost).
+            if self.organism != "ecosystem" or (
+                    error.code not in (ALREADY_UPLOADED, DOCUMENT_MISSING) and error.status_code != 404):
+                raise
+            self._qualirepar_restart_draft(client)
             return True
-        self._qualirepar_confirm(client)
         return False
+
+    def _qualirepar_restart_draft(self, client):
+        """An upload to ecosystem was interrupted after its slot was made: the draft claim cannot be completed,
+        so it is deleted and the claim made anew (under a new reference)."""
+        try:
+            client.delete_claim(self.remote_ref)
+            still_there = client.get_claim(self.remote_ref)  # an unreadable answer may hide a failure
+        except ApiError as error:
+            if error.status_code != 404:  # 404: deleted by an attempt whose answer was lost
+                raise
+            still_there = False
+        if still_there:
+            raise TemporaryError(self.env._("ecosystem has not deleted the draft %s yet.", self.remote_ref))
+        self._qualirepar_log(self.env._("The draft %s at ecosystem missed a document: deleted, made anew.",
+                                        self.remote_ref))
+        self.write({"remote_ref": False, "remote_status": False, "remote_documents": False,
+                    "remote_create_started": False, "state": "to_send",
+                    "submission_count": self.submission_count + 1})
 
     def _qualirepar_reference(self):
         """Our reference of the claim at the organism, new for each submission."""
@@ -242,8 +287,7 @@ class QualireparClaim(models.Model):
         return True
 
     def _qualirepar_set_remote(self, reference, status):
-        self.write({"remote_ref": str(reference), "remote_status": status, "state": "sending",
-                    "submission_count": self.submission_count + 1 if not self.remote_ref else self.submission_count})
+        self.write({"remote_ref": str(reference), "remote_status": status, "state": "sending"})
 
     def _qualirepar_upload(self, client, document):
         file_type = FILE_TYPES[self.organism][document["kind"]]
@@ -251,24 +295,33 @@ class QualireparClaim(models.Model):
             client.attach_file(int(self.remote_ref), document["name"], document["extension"], file_type,
                                document["content"])
             return
-        try:
-            client.upload_file(self.remote_ref, document["name"], file_type, document["content"],
-                               document.get("mimetype") or "application/octet-stream")
-        except ApiError as error:
-            if error.code != ALREADY_UPLOADED:  # else: uploaded by an attempt whose answer was lost
-                raise
+        client.upload_file(self.remote_ref, document["name"], file_type, document["content"],
+                           document.get("mimetype") or "application/octet-stream")
 
-    def _qualirepar_confirm(self, client):
+    def _qualirepar_submit(self, client):
+        """Ask the organism to check the claim: (its answer, the status)."""
         if self.organism == "ecosystem":
             answer = client.confirm_claim(self.remote_ref)
-            status = answer.get("RequestStatus")
+            return answer, answer.get("RequestStatus")
+        if remote_state(self.remote_status) == "rejected":  # corrected after a rejection
+            answer = client.update_claim(int(self.remote_ref), self._qualirepar_ecologic_body(), submit=True,
+                                         **self._qualirepar_ecologic_params())
         else:
-            if remote_state(self.remote_status) == "rejected":  # corrected after a rejection
-                answer = client.update_claim(int(self.remote_ref), self._qualirepar_ecologic_body(), submit=True,
-                                             **self._qualirepar_ecologic_params())
-            else:
-                answer = client.submit_claim(int(self.remote_ref))
-            status = answer.get("LastStatus")
+            answer = client.submit_claim(int(self.remote_ref))
+        return answer, answer.get("LastStatus")
+
+    def _qualirepar_confirm(self, client):
+        try:
+            answer, status = self._qualirepar_submit(client)
+        except ApiError as error:
+            if isinstance(error, TemporaryError):
+                raise
+            # Refused because an attempt whose answer was lost has submitted it already?
+            status = self._qualirepar_remote_status(client)["status"]
+            if remote_state(status) not in ("sent", "approved", "paid"):
+                raise
+            answer = {}
+        if self.organism == "ecologic":
             if not answer.get("IsValid", True):
                 self._qualirepar_store_validation_errors(answer)
                 self.write({"remote_status": status, "state": "to_fix"})
@@ -329,17 +382,22 @@ class QualireparClaim(models.Model):
         self.ensure_one()
         self._qualirepar_guarded(lambda: self._qualirepar_refresh_step(clients))
 
-    def _qualirepar_refresh_step(self, clients):
-        client = self._qualirepar_client(clients)
+    def _qualirepar_remote_status(self, client):
+        """{"status", "reason", "paid_amount", "paid_date"} of the claim at its organism."""
         if self.organism == "ecosystem":
             details = client.get_claim(self.remote_ref)
-            status, reason = details.get("RequestStatus"), details.get("RejectReason") or details.get("RequestStatus")
-            paid = details.get("PaidAmount") or {}
-            paid_amount, paid_date = paid.get("amount"), details.get("PaymentDate")
-        else:
-            details = client.get_claim_status(int(self.remote_ref))
-            status, reason = details.get("LastStatus"), details.get("Comment")
-            paid_amount, paid_date = details.get("PaidAmount"), details.get("PaymentDate")
+            return {"status": details.get("RequestStatus"),
+                    "reason": details.get("RejectReason") or details.get("RequestStatus"),
+                    "paid_amount": (details.get("PaidAmount") or {}).get("amount"),
+                    "paid_date": details.get("PaymentDate")}
+        details = client.get_claim_status(int(self.remote_ref))
+        return {"status": details.get("LastStatus"), "reason": details.get("Comment"),
+                "paid_amount": details.get("PaidAmount"), "paid_date": details.get("PaymentDate")}
+
+    def _qualirepar_refresh_step(self, clients):
+        remote = self._qualirepar_remote_status(self._qualirepar_client(clients))
+        status, reason = remote["status"], remote["reason"]
+        paid_amount, paid_date = remote["paid_amount"], remote["paid_date"]
         state = remote_state(status)
         if status == self.remote_status or not state:
             self.remote_status = status

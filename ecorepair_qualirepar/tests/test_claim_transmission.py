@@ -159,3 +159,30 @@ class TestClaimTransmission(EcologicBonusCase):
         self.due_now(claim)
         self.claims._cron_submit_claims()
         self.assertEqual(claim.state, "sent")
+
+    def test_interrupted_upload_remakes_the_ecosystem_draft(self):
+        """The answer to an upload-file is lost after ecosystem made the slot: it cannot be filled any more, so
+        the draft is deleted and the claim made anew; ecosystem ends up with one claim."""
+        claim = self.laptop_claim()
+        self.sandbox.state.inject("5xx", count=1, path_filter="upload-file")
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sending")
+        # The earlier attempt whose answer was lost: ecosystem made the invoice's slot, nothing was put in it.
+        self.backend._get_client().request_upload_url(claim.remote_ref, "facture.pdf", "invoice", 0.01)
+        self.due_now(claim)
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent", claim.last_error)
+        remote = self.remote("ecosystem")
+        self.assertEqual(len(remote), 1)
+        self.assertEqual(remote[0]["payload"]["PurchaseOrderByCustomer"], f"{claim.name}-2")
+
+    def test_lost_answer_to_the_confirmation(self):
+        """ecosystem confirmed the claim but its answer was lost: the next attempt finds it sent."""
+        claim = self.laptop_claim()
+        self.sandbox.state.inject("5xx", count=1, path_filter="confirm-claim")
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sending")
+        self.backend._get_client().confirm_claim(claim.remote_ref)  # the attempt whose answer was lost
+        self.due_now(claim)
+        self.claims._cron_submit_claims()
+        self.assertEqual((claim.state, claim.remote_status), ("sent", "Envoyé, en cours vérification"))

@@ -1,0 +1,211 @@
+"""End to end: 200 claims sent and followed by the scheduled actions of TWO Odoo processes at once, against the
+sandbox with faults injected (5xx, 429, timeouts, expired tokens, malformed bodies).
+
+Runs on the database the Odoo tests just used (scripts/test.sh passes it in QUALIREPAR_TEST_DB): the setup
+script makes the repairs, quotes and posted invoices, then each process runs the real scheduled actions in
+`odoo-bin shell` until nothing is left to do. The "person" of the process (to fix a claim whose creation at
+Ecologic got no answer) is played by this test, looking on the sandbox as a person looks on e-reparateur."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import eco_sandbox
+
+DB = os.environ.get("QUALIREPAR_TEST_DB")
+ODOO = [sys.executable, os.path.join(os.environ.get("ODOO_SRC", ""), "odoo-bin"), "shell",
+        f"--addons-path={os.environ.get('QUALIREPAR_ADDONS_PATH', '')}", "-d", DB or "", "--no-http",
+        "--log-level=warn", "--max-cron-threads=0"]
+CLAIMS = 200
+MARK = "QUALIREPAR-RESULT "
+
+SETUP = """
+import base64, json
+from odoo import Command
+ECOSYSTEM_URL, ECOLOGIC_URL, COUNT = %(ecosystem_url)r, %(ecologic_url)r, %(count)d
+company = env.company
+company._qualirepar_ensure_bonus_account()
+company.company_registry = "30326504500012"
+env["ir.config_parameter"].set_param("ecorepair_qualirepar.claim_retry_seconds", "0")
+Backend = env["qualirepar.backend"].with_context(active_test=False)
+Backend.search([]).unlink()
+ecosystem = Backend.create({"name": "ecosystem", "organism": "ecosystem", "environment": "sandbox",
+    "base_url": ECOSYSTEM_URL, "username": "sandbox-user", "password": "sandbox-password", "timeout": 1})
+ecologic = Backend.create({"name": "Ecologic", "organism": "ecologic", "environment": "sandbox",
+    "base_url": ECOLOGIC_URL, "api_key": %(api_key)r, "timeout": 1})
+(ecosystem + ecologic).action_sync_reference_data()
+Type = env["qualirepar.product.type"]
+laptop_type = Type.search([("backend_id", "=", ecosystem.id), ("code", "=", "ECO-OP-001")])
+washer_type = Type.search([("backend_id", "=", ecologic.id), ("code", "=", "EEE.M1.001")])
+washer_type.fiche_metier_id = env.ref("ecorepair_qualirepar.fiche_metier_1")
+Code, Brand = env["qualirepar.repair.code"], env["qualirepar.brand"]
+samsung = Brand.search([("backend_id", "=", ecosystem.id), ("code", "=", "0101")])
+seb = Brand.search([("backend_id", "=", ecologic.id), ("code", "=", "1109")])
+screen_code = Code.search([("product_type_id", "=", laptop_type.id), ("code", "=", "INF02")])
+leak = Code.search([("product_type_id", "=", washer_type.id), ("code", "=", "A02")])
+laptop = env["product.product"].create({"name": "Portable", "qualirepar_product_type_ids": [Command.set(laptop_type.ids)]})
+washer = env["product.product"].create({"name": "Lave-linge", "qualirepar_product_type_ids": [Command.set(washer_type.ids)]})
+tax = env["account.tax"].search([("name", "=", "TVA 20 %% (test)")]) or env["account.tax"].create(
+    {"name": "TVA 20 %% (test)", "amount": 20, "type_tax_use": "sale"})
+labour = env["product.product"].create({"name": "Main-d'oeuvre", "type": "service", "invoice_policy": "order",
+    "list_price": 150, "taxes_id": [Command.set(tax.ids)]})
+png = %(png)r
+orders = env["sale.order"]
+for i in range(COUNT):
+    customer = env["res.partner"].create({"name": "Client %%03d Test" %% i, "email": "c%%d@example.com" %% i,
+        "phone": "0600000000", "street": "1 rue de la Paix", "zip": "69002", "city": "Lyon"})
+    ecol = i %% 2
+    repair = env["repair.order"].create({
+        "partner_id": customer.id, "product_id": (washer if ecol else laptop).id,
+        "qualirepar_brand_id": (seb if ecol else samsung).id, "qualirepar_serial_number": "SN%%s-%%05d" %% (%(run)r, i),
+        "qualirepar_out_of_warranty": True, "qualirepar_nameplate_photo": png,
+        "qualirepar_repair_code_id": False if ecol else screen_code.id,
+        "qualirepar_iris_code_id": leak.id if ecol else False})
+    repair.action_create_sale_order()
+    repair.sale_order_id.order_line = [Command.create({"product_id": labour.id})]
+    orders |= repair.sale_order_id
+orders.action_confirm()
+invoices = orders._create_invoices(grouped=True)
+invoices.action_post()
+claims = invoices.qualirepar_claim_ids
+claims.write({"consumer_document": base64.b64encode(b"%%PDF-1.4 attestation"), "consumer_document_name": "a.pdf"})
+claims.action_check()
+env.cr.commit()
+print(%(mark)r + json.dumps(claims.ids))
+"""
+
+RUN = """
+import json
+Claim = env["qualirepar.claim"]
+for _round in range(200):
+    done = Claim.%(cron)s()
+    env.cr.commit()
+    if not done:
+        break
+print(%(mark)r + json.dumps({"rounds": _round}))
+"""
+
+STATES = """
+import json
+claims = env["qualirepar.claim"].browse(json.loads(%(ids)r))
+print(%(mark)r + json.dumps([{"id": c.id, "name": c.name, "organism": c.organism, "state": c.state,
+    "remote_ref": c.remote_ref, "reference": c._qualirepar_reference(), "lost": bool(c.remote_create_started),
+    "amount_paid": c.amount_paid, "last_error": c.last_error} for c in claims]))
+"""
+
+FIX = """
+import json
+Claim = env["qualirepar.claim"]
+for claim_id, remote_ref in json.loads(%(found)r):
+    claim = Claim.browse(claim_id)
+    if remote_ref:
+        claim.remote_ref = remote_ref
+    claim.action_check()
+env.cr.commit()
+print(%(mark)r + "{}")
+"""
+
+
+def shell(script, **values):
+    """Run ``script`` in `odoo-bin shell` on the test database; the JSON it printed after MARK."""
+    done = subprocess.run(ODOO, input=script % {"mark": MARK, **values}, capture_output=True, text=True,
+                          timeout=900, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith(MARK)]
+    assert lines, "odoo shell failed:\n%s\n%s" % (done.stdout[-3000:], done.stderr[-3000:])
+    return json.loads(lines[-1][len(MARK):])
+
+
+def run_two_processes(cron):
+    """The scheduled action run by two processes at once, each until it finds nothing to do."""
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(shell(RUN, cron=cron))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 2
+
+
+def claims_by_state(ids):
+    claims = shell(STATES, ids=json.dumps(ids))
+    result = {}
+    for claim in claims:
+        result.setdefault(claim["state"], []).append(claim)
+    return claims, result
+
+
+@pytest.fixture
+def faulty(sandbox):
+    """The sandbox, with a token expiring every 2 seconds; the test turns the faults on."""
+    state = sandbox.state
+    stop = threading.Event()
+
+    def expire():
+        while not stop.wait(2):
+            state.expire_tokens()
+
+    expiring = threading.Thread(target=expire, daemon=True)
+    expiring.start()
+    yield state
+    stop.set()
+    expiring.join()
+    state.set_faults()
+
+
+@pytest.mark.skipif(not DB, reason="needs the Odoo test database (run scripts/test.sh)")
+def test_two_processes_send_and_follow_200_claims(sandbox, faulty):
+    ids = shell(SETUP, ecosystem_url=sandbox.ecosystem_url, ecologic_url=sandbox.ecologic_url, count=CLAIMS,
+                api_key=eco_sandbox.API_KEY, png=PNG_BASE64, run=str(int(time.time())))
+    assert len(ids) == CLAIMS
+    # Faults on every API call from now on (none on the control interface).
+    faulty.set_faults(error_rate=0.08, rate_429=0.05, timeout_rate=0.02, timeout_seconds=1.5, malformed_rate=0.04,
+                      seed=7)
+
+    # Send, until every claim is sent; a person settles the Ecologic creations whose answer was lost.
+    for _attempt in range(6):
+        run_two_processes("_cron_submit_claims")
+        claims, by_state = claims_by_state(ids)
+        stuck = [c for c in by_state.get("to_fix", []) if c["lost"]]
+        if not stuck and not by_state.get("to_send") and not by_state.get("sending"):
+            break
+        remote = {c["params"]["QuoteNumber"]: c["id"] for c in faulty.claims("ecologic")}
+        shell(FIX, found=json.dumps([[c["id"], str(remote.get(c["reference"]) or "")] for c in stuck]))
+    assert {c["state"] for c in claims} == {"sent"}, [(c["name"], c["state"], c["last_error"]) for c in claims
+                                                      if c["state"] != "sent"]
+    assert len(claims) == CLAIMS
+
+    # Exactly one remote claim per device repair, at the right organism.
+    ecosystem_refs = [c["payload"]["PurchaseOrderByCustomer"] for c in faulty.claims("ecosystem")]
+    ecologic_refs = [c["params"]["QuoteNumber"] for c in faulty.claims("ecologic")]
+    assert sorted(ecosystem_refs) == sorted(c["reference"] for c in claims if c["organism"] == "ecosystem")
+    assert sorted(ecologic_refs) == sorted(c["reference"] for c in claims if c["organism"] == "ecologic")
+
+    # The organisms decide: a third paid, a third paid less, a third rejected; two processes follow them.
+    expected = {}
+    for index, claim in enumerate(sorted(claims, key=lambda c: c["id"])):
+        organism, remote_ref = claim["organism"], claim["remote_ref"]
+        if index % 3 == 2:
+            faulty.reject(organism, remote_ref, "13")
+            expected[claim["id"]] = ("rejected", 0)
+        else:
+            faulty.approve(organism, remote_ref)
+            paid = 50 if index % 3 == 0 else 40
+            faulty.pay(organism, remote_ref, paid)
+            expected[claim["id"]] = ("paid", paid)
+    for _attempt in range(6):
+        run_two_processes("_cron_refresh_claims")
+        claims, _by_state = claims_by_state(ids)
+        if all(c["state"] == expected[c["id"]][0] for c in claims):
+            break
+    wrong = [(c["name"], c["state"], c["amount_paid"], expected[c["id"]], c["last_error"]) for c in claims
+             if (c["state"], c["amount_paid"]) != expected[c["id"]]]
+    assert not wrong
+
+
+PNG_BASE64 = (
+    b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4DwAAAQEABRjYTgAAAABJRU5ErkJggg==")
