@@ -1,11 +1,21 @@
+import logging
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+from .qualirepar_claim_payload import split_name
+
+_logger = logging.getLogger(__name__)
+
+# What may still change on a claim: the states in which it is checked.
+CHECKED_STATES = ("to_fix", "to_send")
+
 
 class QualireparClaim(models.Model):
     """Before anything is sent, a claim is checked against the causes for which the organisms reject claims
-    (rejection codes of ecosystem, spec §1.6): what is found waits for a person."""
+    (rejection codes 01–15 of ecosystem, spec §1.6) and against what their APIs require: what is found waits
+    for a person (state "to fix"), a clean claim waits for the scheduled action (state "to send")."""
 
     _inherit = "qualirepar.claim"
 
@@ -14,7 +24,14 @@ class QualireparClaim(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         claims = super().create(vals_list)
-        claims._qualirepar_apply_check()  # never raises: claims are made while an invoice is posted
+        # Claims are made while an invoice is posted: a check that fails must not stop the posting.
+        try:
+            with self.env.cr.savepoint():
+                claims._qualirepar_apply_check()
+        except Exception:  # noqa: BLE001
+            _logger.exception("QualiRépar: the claims %s could not be checked", claims.ids)
+            claims.write({"state": "to_fix", "check_issues": "• " + self.env._(
+                "The claim could not be checked automatically; click Check.")})
         return claims
 
     def action_check(self):
@@ -22,16 +39,34 @@ class QualireparClaim(models.Model):
         return True
 
     def _qualirepar_apply_check(self):
-        duplicates = self._qualirepar_duplicates()
-        for claim in self.filtered(lambda c: c.state in ("to_fix", "to_send")):
+        """Check the claims that can still change, and file them: "to fix" with the issues, or "to send"."""
+        claims = self.filtered(lambda c: c.state in CHECKED_STATES)
+        if not claims:
+            return
+        claims._qualirepar_find_backend()
+        duplicates = claims._qualirepar_duplicates()
+        for claim in claims:
             issues = claim._qualirepar_check_issues(duplicates.get(claim, self.browse()))
-            claim.write({
-                "check_issues": "\n".join(f"• {issue}" for issue in issues) or False,
-                "state": "to_fix" if issues else "to_send",
-            })
+            values = {"check_issues": "\n".join(f"• {issue}" for issue in issues) or False,
+                      "state": "to_fix" if issues else "to_send"}
+            if any(claim[name] != value for name, value in values.items()):
+                claim.write(values)
+
+    def _qualirepar_find_backend(self):
+        """A claim made before its organism's connection was set up gets it now (one search)."""
+        orphans = self.filtered(lambda c: not c.backend_id and c.organism)
+        if not orphans:
+            return
+        backends = self.env["qualirepar.backend"].sudo().search(
+            [("company_id", "in", orphans.company_id.ids), ("organism", "in", orphans.mapped("organism"))])
+        for claim in orphans:
+            backend = backends.filtered(
+                lambda b: b.company_id == claim.company_id and b.organism == claim.organism)[:1]
+            if backend:
+                claim.backend_id = backend
 
     def _qualirepar_duplicates(self):
-        """{claim: the other live claims of the same device within the repair warranty}, in one search."""
+        """{claim: the earlier live claims of the same device within the repair warranty}, in one search."""
         identifiers = set(filter(None, self.repair_id.mapped("qualirepar_serial_number")
                                  + self.repair_id.mapped("qualirepar_imei")))
         if not identifiers:
@@ -44,58 +79,127 @@ class QualireparClaim(models.Model):
         result = {}
         for claim in self:
             device = {claim.repair_id.qualirepar_serial_number, claim.repair_id.qualirepar_imei} - {False}
-            since = (claim.invoice_date or fields.Date.today()) - relativedelta(
-                months=claim.company_id.qualirepar_warranty_months)
+            day = claim.invoice_date or fields.Date.today()
+            since = day - relativedelta(months=claim.company_id.qualirepar_warranty_months)
+            # Only the earlier claims count: the first claim of a device stays good.
             result[claim] = others.filtered(
-                lambda o: o != claim and o.invoice_date and o.invoice_date >= since
+                lambda o: o != claim and o.invoice_date and since <= o.invoice_date
+                and (o.invoice_date, o.id) < (day, claim.id)
                 and device & {o.repair_id.qualirepar_serial_number, o.repair_id.qualirepar_imei})
         return result
 
-    def _qualirepar_check_issues(self, duplicates):
-        """The problems that would get this claim rejected, in words for the shop (no write, no call)."""
+    # ------------------------------------------------------------------ the checks
+    def _qualirepar_check_issues(self, duplicates=None):
+        """The problems that would get this claim rejected, in words for the shop: what is wrong and what to
+        do. Reads only (no write, no call to an organism). ``duplicates``: the earlier claims of the same
+        device, when the caller has looked them up for several claims at once."""
         self.ensure_one()
-        _ = self.env._
-        repair, invoice, customer = self.repair_id, self.invoice_id, self.invoice_id.partner_id
+        if duplicates is None:
+            duplicates = self._qualirepar_duplicates().get(self, self.browse())
+        return [
+            *self._qualirepar_check_shop(),
+            *self._qualirepar_check_customer(),
+            *self._qualirepar_check_repeat(duplicates),
+            *self._qualirepar_check_invoice(),
+            *self._qualirepar_check_device(),
+            *self._qualirepar_check_organism(),
+            *self._qualirepar_check_documents(),
+        ]
+
+    def _qualirepar_check_shop(self):
         company = self.company_id
+        if not (company.company_registry or getattr(company, "siret", False)):
+            return [self.env._("Rejection cause 01: the shop's SIRET is missing; enter it on the company.")]
+        return []
+
+    def _qualirepar_check_customer(self):
+        _ = self.env._
+        customer = self.invoice_id.partner_id
         issues = []
-        if not (getattr(company, "siret", False) or company.company_registry):
-            issues.append(_("Rejection cause 01: the shop's SIRET is missing; enter it on the company."))
-        if repair.qualirepar_business_customer or customer.commercial_partner_id.is_company:
-            issues.append(_("Rejection cause 03: the customer is a company; the bonus is for private consumers."))
+        if self.repair_id.qualirepar_business_customer or customer.commercial_partner_id.is_company:
+            issues.append(_("Rejection cause 03: the customer is a company, and the bonus is for private "
+                            "consumers only; if it is a private person, correct the contact, otherwise cancel the "
+                            "invoice with a credit note."))
+        if not customer.email:
+            issues.append(_("The customer's e-mail is missing: the organisms require it; add it on the customer."))
+        first, last = split_name(customer)
+        if not (first and last):
+            issues.append(_("The organisms need the customer's first and last names: write the customer's name "
+                            "as “First name Last name”."))
+        if not (customer.zip and customer.city):
+            issues.append(_("The customer's postcode or city is missing: the organisms require them; add them "
+                            "on the customer."))
+        if self.organism == "ecologic" and not (customer.phone or customer.mobile):
+            issues.append(_("The customer's phone is missing: Ecologic requires it; add it on the customer."))
+        return issues
+
+    def _qualirepar_check_repeat(self, duplicates):
+        _ = self.env._
+        repair = self.repair_id
+        issues = []
         if repair.qualirepar_is_return:
-            issues.append(_("Rejection cause 05: this repair is a warranty return of %s.",
+            issues.append(_("Rejection cause 05: this repair is a warranty return of %s, which gets no new "
+                            "bonus; cancel the invoice with a credit note and invoice it without the bonus.",
                             repair.qualirepar_return_of_id.name))
         if duplicates:
-            issues.append(_("Rejection cause 05: the same device already has the claim %s.",
-                            ", ".join(duplicates.mapped("name"))))
-        currency = self.currency_id
-        if currency.compare_amounts(invoice.qualirepar_bonus_amount, self.amount):
-            issues.append(_("Rejection cause 08: the invoice does not show the bonus of %s.",
+            issues.append(_("Rejection cause 05: the same device already has the claim %s within the repair "
+                            "warranty; check the serial number on the repair, or cancel this invoice with a credit "
+                            "note.", ", ".join(duplicates.mapped("name"))))
+        return issues
+
+    def _qualirepar_check_invoice(self):
+        _ = self.env._
+        invoice, repair, bonus = self.invoice_id, self.repair_id, self.bonus_line_id
+        issues = []
+        if (bonus not in invoice.invoice_line_ids or not bonus.qualirepar_is_bonus
+                or self.currency_id.compare_amounts(bonus.balance, self.amount)):
+            issues.append(_("Rejection cause 08: the invoice does not show the bonus of %s; cancel it with a "
+                            "credit note and invoice the repair again with its bonus.",
                             repair._qualirepar_money(self.amount)))
-        elif currency.compare_amounts(invoice.amount_total,
-                                      invoice.qualirepar_amount_before_bonus - self.amount):
-            issues.append(_("Rejection cause 09: the bonus is not deducted from the invoice's total."))
-        reused = invoice.invoice_line_ids.filtered(lambda l: l.qualirepar_part_origin in ("used", "piec"))
-        if reused and not repair.qualirepar_consent_piec:
+        elif invoice.currency_id.compare_amounts(
+                invoice.amount_total, invoice.qualirepar_amount_before_bonus - invoice.qualirepar_bonus_amount):
+            issues.append(_("Rejection cause 09: the bonus is not deducted from the invoice's total (a tax on the "
+                            "bonus line?); cancel the invoice with a credit note and invoice it again."))
+        parts = invoice.invoice_line_ids.filtered(
+            lambda l: l.qualirepar_part_origin in ("used", "piec")
+            and l.sale_line_ids.order_id.qualirepar_repair_id == repair)
+        if parts and not repair.qualirepar_consent_piec:
             issues.append(_("Rejection cause 14: used or circular-economy parts without the customer's consent; "
                             "record it on the repair."))
-        if repair.qualirepar_fiche_metier_id == self.env.ref("ecorepair_qualirepar.fiche_metier_7") \
-                and not repair.qualirepar_nameplate_photo:
-            issues.append(_("Rejection cause 15: the nameplate photo of this device is missing; add it on the "
-                            "repair."))
-        if not (repair.qualirepar_serial_number or repair.qualirepar_imei):
-            issues.append(_("The device has no serial number or IMEI."))
-        if not customer.email:
-            issues.append(_("The customer's e-mail is missing: the organisms require it."))
-        if self.organism == "ecologic" and not (customer.zip and customer.city and (customer.phone or customer.mobile)):
-            issues.append(_("Ecologic needs the customer's postcode, city and phone."))
-        if not self.backend_id:
-            issues.append(_("No connection to %s is set up.", self.partner_id.name))
-        if self.organism == "ecosystem" and not (repair.qualirepar_repair_code_id or repair.qualirepar_iris_code_id):
-            issues.append(_("ecosystem needs the repair code (or the IRIS code) of the repair."))
-        if self.organism == "ecologic" and not repair.qualirepar_iris_code_id:
-            issues.append(_("Ecologic needs the IRIS symptom of the repair."))
-        if not self._qualirepar_has_consumer_document():
-            issues.append(_("The customer's signed document (signed quote or attestation) is missing: attach its "
-                            "scan to the claim."))
         return issues
+
+    def _qualirepar_check_device(self):
+        _ = self.env._
+        repair = self.repair_id
+        issues = []
+        if not (repair.qualirepar_serial_number or repair.qualirepar_imei):
+            issues.append(_("The device has no serial number or IMEI; enter it on the repair."))
+        if not repair.qualirepar_nameplate_photo:
+            eit = self.env.ref("ecorepair_qualirepar.fiche_metier_7", raise_if_not_found=False)
+            if eit and repair.qualirepar_fiche_metier_id == eit:
+                issues.append(_("Rejection cause 15: the nameplate photo of this device is missing; add it on the "
+                                "repair."))
+            elif self.organism == "ecosystem":
+                issues.append(_("ecosystem requires the photo of the device's nameplate (serial number label); "
+                                "add it on the repair."))
+        return issues
+
+    def _qualirepar_check_organism(self):
+        _ = self.env._
+        repair = self.repair_id
+        issues = []
+        if not self.backend_id:
+            issues.append(_("No connection to %s is set up; add it in the QualiRépar settings, then click Check.",
+                            self.partner_id.name))
+        if self.organism == "ecosystem" and not (repair.qualirepar_repair_code_id or repair.qualirepar_iris_code_id):
+            issues.append(_("ecosystem requires the repair code (or the IRIS code) of the repair; choose it on the "
+                            "repair."))
+        if self.organism == "ecologic" and not repair.qualirepar_iris_code_id:
+            issues.append(_("Ecologic requires the IRIS symptom of the repair; choose it on the repair."))
+        return issues
+
+    def _qualirepar_check_documents(self):
+        if not self._qualirepar_has_consumer_document():
+            return [self.env._("The customer's signed document (signed quote or attestation) is missing: attach "
+                               "its scan to the claim.")]
+        return []

@@ -1,7 +1,7 @@
 import base64
 import mimetypes
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class QualireparClaim(models.Model):
@@ -13,39 +13,66 @@ class QualireparClaim(models.Model):
     consumer_document = fields.Binary(
         string="Customer's signed document", attachment=True, copy=False,
         help="The signed quote or the consumer's attestation, scanned. Not needed when the quote was signed "
-        "online.")
+        "online: its PDF is then sent.")
     consumer_document_name = fields.Char(copy=False)
+    quote_signed = fields.Boolean(
+        string="Quote signed online", compute="_compute_quote_signed",
+        help="The customer signed the quote in Odoo: the signed quote is the customer's document.")
     invoice_pdf_id = fields.Many2one("ir.attachment", string="Invoice PDF", readonly=True, copy=False)
     nameplate_photo = fields.Image(related="repair_id.qualirepar_nameplate_photo", string="Nameplate photo")
+    device_photo_ids = fields.Many2many(related="repair_id.qualirepar_device_photo_ids", string="Device photos")
+
+    @api.depends("invoice_id.invoice_line_ids.sale_line_ids.order_id.signature")
+    def _compute_quote_signed(self):
+        for claim in self:
+            claim.quote_signed = bool(claim._qualirepar_signed_quote())
 
     def _qualirepar_signed_quote(self):
-        order = self.invoice_id.invoice_line_ids.sale_line_ids.order_id[:1]
-        return order if order.signature else order.browse()
+        """The repair's quote, when the customer signed it in Odoo."""
+        orders = self.invoice_id.invoice_line_ids.sale_line_ids.order_id
+        return orders.filtered(lambda o: o.signature and o.qualirepar_repair_id == self.repair_id)[:1]
 
     def _qualirepar_has_consumer_document(self):
         return bool(self.consumer_document or self._qualirepar_signed_quote())
 
+    def _qualirepar_render_pdf(self, report, records):
+        pdf, _kind = self.env["ir.actions.report"].with_company(self.company_id)._render_qweb_pdf(report, records.ids)
+        return pdf
+
     def _qualirepar_invoice_pdf(self):
-        """The invoice PDF, rendered once and kept on the claim."""
+        """The invoice PDF: Odoo's own when the invoice was sent, otherwise rendered once and kept on the claim."""
         if not self.invoice_pdf_id:
             attachment = self.invoice_id.invoice_pdf_report_id
             if not attachment:
-                pdf, _kind = self.env["ir.actions.report"]._render_qweb_pdf("account.account_invoices",
-                                                                            self.invoice_id.ids)
                 attachment = self.env["ir.attachment"].create({
-                    "name": f"{self.invoice_id.name.replace('/', '_')}.pdf", "raw": pdf,
+                    "name": self.invoice_id._get_invoice_report_filename(),
+                    "raw": self._qualirepar_render_pdf("account.account_invoices", self.invoice_id),
                     "mimetype": "application/pdf", "res_model": self._name, "res_id": self.id,
                 })
             self.invoice_pdf_id = attachment
         return self.invoice_pdf_id
 
+    def _qualirepar_consumer_document(self):
+        """(file name, content) of the customer's signed document: the scan, or the quote signed in Odoo,
+        rendered once and kept as the claim's document."""
+        if not self.consumer_document and (order := self._qualirepar_signed_quote()):
+            self.write({
+                "consumer_document": base64.b64encode(self._qualirepar_render_pdf("sale.action_report_saleorder",
+                                                                                  order)),
+                "consumer_document_name": f"{order.name.replace('/', '_')}-signe.pdf",
+            })
+        if not self.consumer_document:
+            return None
+        return self.consumer_document_name or "document-client.pdf", base64.b64decode(self.consumer_document)
+
     def _qualirepar_documents(self):
-        """[{"kind", "name", "extension", "mimetype", "content"}] of the documents the claim has."""
+        """[{"kind", "name", "extension", "mimetype", "content"}] of the documents the claim has, in the order
+        they are sent: invoice, nameplate, device_picture, consumer_validation."""
         self.ensure_one()
         documents = []
 
         def add(kind, name, content, mimetype=None):
-            mimetype = mimetype or mimetypes.guess_type(name)[0] or "application/octet-stream"
+            mimetype = mimetype or mimetypes.guess_type(name)[0] or _sniff_mimetype(content)
             extension = name.rsplit(".", 1)[-1].lower() if "." in name else (
                 mimetypes.guess_extension(mimetype) or ".bin").lstrip(".")
             documents.append({"kind": kind, "name": name, "extension": extension, "mimetype": mimetype,
@@ -56,18 +83,31 @@ class QualireparClaim(models.Model):
         repair = self.repair_id
         if repair.qualirepar_nameplate_photo:
             content = base64.b64decode(repair.qualirepar_nameplate_photo)
-            add("nameplate", f"plaque-{repair.name.replace('/', '_')}.{_image_extension(content)}", content)
+            mimetype = _sniff_mimetype(content)
+            add("nameplate", f"plaque-{repair.name.replace('/', '_')}.{_EXTENSIONS.get(mimetype, 'jpg')}", content,
+                mimetype)
         photo = repair.qualirepar_device_photo_ids[:1]
         if photo:
             add("device_picture", photo.name, photo.raw, photo.mimetype)
-        if self.consumer_document:
-            add("consumer_validation", self.consumer_document_name or "document-client.pdf",
-                base64.b64decode(self.consumer_document))
-        elif order := self._qualirepar_signed_quote():
-            pdf, _kind = self.env["ir.actions.report"]._render_qweb_pdf("sale.action_report_saleorder", order.ids)
-            add("consumer_validation", f"devis-signe-{order.name}.pdf", pdf, "application/pdf")
+        if consumer := self._qualirepar_consumer_document():
+            add("consumer_validation", *consumer)
         return documents
 
 
-def _image_extension(content):
-    return "png" if content[:8] == b"\x89PNG\r\n\x1a\n" else "jpg"
+_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp",
+               "application/pdf": "pdf"}
+
+
+def _sniff_mimetype(content):
+    """The type of a file by its first bytes (the images Odoo keeps, PDF)."""
+    if content[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    if content[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    if content[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    if content[:5] == b"%PDF-":
+        return "application/pdf"
+    return "application/octet-stream"

@@ -52,7 +52,9 @@ class BonusCase(AccountTestInvoicingCommon):
         cls.screen_piec = cls._create_product(name="Écran 15 pouces reconditionné", type="consu", lst_price=40,
                                               taxes_id=[Command.set(cls.vat20.ids)], invoice_policy="order",
                                               qualirepar_part_origin="piec")
-        cls.customer = cls.env["res.partner"].create({"name": "Marie Dupont", "email": "marie@example.com"})
+        cls.customer = cls.env["res.partner"].create({
+            "name": "Marie Dupont", "email": "marie@example.com", "phone": "0612345678", "street": "3 rue des Lilas",
+            "zip": "69003", "city": "Lyon", "country_id": cls.env.ref("base.fr").id})
         cls.ecosystem = cls.env.ref("ecorepair_qualirepar.partner_ecosystem")
         cls.bonus_account = cls.company.qualirepar_bonus_account_id
 
