@@ -33,6 +33,7 @@ class SqlCounter:
     def __init__(self):
         self.verbs = Counter()
         self.writes = Counter()
+        self.reads = Counter()
         self.seconds = 0.0
 
     @contextmanager
@@ -46,6 +47,8 @@ class SqlCounter:
             if verb in ("INSERT", "UPDATE", "DELETE"):
                 table = words[2] if verb in ("INSERT", "DELETE") else words[1]
                 self.writes[(verb, table.strip('"'))] += 1
+            elif verb == "SELECT" and "FROM" in words:
+                self.reads[words[words.index("FROM") + 1].strip('"')] += 1
             return execute(cr, query, params, log_exceptions)
 
         Cursor.execute = counting

@@ -23,58 +23,15 @@ ODOO = [sys.executable, os.path.join(os.environ.get("ODOO_SRC", ""), "odoo-bin")
         "--log-level=warn", "--max-cron-threads=0"]
 CLAIMS = 200
 MARK = "QUALIREPAR-RESULT "
+TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools")
 
 SETUP = """
-import base64, json
-from odoo import Command
-ECOSYSTEM_URL, ECOLOGIC_URL, COUNT = %(ecosystem_url)r, %(ecologic_url)r, %(count)d
-company = env.company
-company._qualirepar_ensure_bonus_account()
-company.company_registry = "30326504500012"
+import json, sys
+sys.path.insert(0, %(tools)r)
+import claim_batch
 env["ir.config_parameter"].set_param("ecorepair_qualirepar.claim_retry_seconds", "0")
-Backend = env["qualirepar.backend"].with_context(active_test=False)
-Backend.search([]).unlink()
-ecosystem = Backend.create({"name": "ecosystem", "organism": "ecosystem", "environment": "sandbox",
-    "base_url": ECOSYSTEM_URL, "username": "sandbox-user", "password": "sandbox-password", "timeout": 1})
-ecologic = Backend.create({"name": "Ecologic", "organism": "ecologic", "environment": "sandbox",
-    "base_url": ECOLOGIC_URL, "api_key": %(api_key)r, "timeout": 1})
-(ecosystem + ecologic).action_sync_reference_data()
-Type = env["qualirepar.product.type"]
-laptop_type = Type.search([("backend_id", "=", ecosystem.id), ("code", "=", "ECO-OP-001")])
-washer_type = Type.search([("backend_id", "=", ecologic.id), ("code", "=", "EEE.M1.001")])
-washer_type.fiche_metier_id = env.ref("ecorepair_qualirepar.fiche_metier_1")
-Code, Brand = env["qualirepar.repair.code"], env["qualirepar.brand"]
-samsung = Brand.search([("backend_id", "=", ecosystem.id), ("code", "=", "0101")])
-seb = Brand.search([("backend_id", "=", ecologic.id), ("code", "=", "1109")])
-screen_code = Code.search([("product_type_id", "=", laptop_type.id), ("code", "=", "INF02")])
-leak = Code.search([("product_type_id", "=", washer_type.id), ("code", "=", "A02")])
-laptop = env["product.product"].create({"name": "Portable", "qualirepar_product_type_ids": [Command.set(laptop_type.ids)]})
-washer = env["product.product"].create({"name": "Lave-linge", "qualirepar_product_type_ids": [Command.set(washer_type.ids)]})
-tax = env["account.tax"].search([("name", "=", "TVA 20 %% (test)")]) or env["account.tax"].create(
-    {"name": "TVA 20 %% (test)", "amount": 20, "type_tax_use": "sale"})
-labour = env["product.product"].create({"name": "Main-d'oeuvre", "type": "service", "invoice_policy": "order",
-    "list_price": 150, "taxes_id": [Command.set(tax.ids)]})
-png = %(png)r
-orders = env["sale.order"]
-for i in range(COUNT):
-    customer = env["res.partner"].create({"name": "Client %%03d Test" %% i, "email": "c%%d@example.com" %% i,
-        "phone": "0600000000", "street": "1 rue de la Paix", "zip": "69002", "city": "Lyon"})
-    ecol = i %% 2
-    repair = env["repair.order"].create({
-        "partner_id": customer.id, "product_id": (washer if ecol else laptop).id,
-        "qualirepar_brand_id": (seb if ecol else samsung).id, "qualirepar_serial_number": "SN%%s-%%05d" %% (%(run)r, i),
-        "qualirepar_out_of_warranty": True, "qualirepar_nameplate_photo": png,
-        "qualirepar_repair_code_id": False if ecol else screen_code.id,
-        "qualirepar_iris_code_id": leak.id if ecol else False})
-    repair.action_create_sale_order()
-    repair.sale_order_id.order_line = [Command.create({"product_id": labour.id})]
-    orders |= repair.sale_order_id
-orders.action_confirm()
-invoices = orders._create_invoices(grouped=True)
-invoices.action_post()
-claims = invoices.qualirepar_claim_ids
-claims.write({"consumer_document": base64.b64encode(b"%%PDF-1.4 attestation"), "consumer_document_name": "a.pdf"})
-claims.action_check()
+backends = claim_batch.connect(env, %(ecosystem_url)r, %(ecologic_url)r, %(api_key)r, %(username)r, %(password)r)
+claims = claim_batch.make_claims(env, backends, %(count)d, %(run)r)
 env.cr.commit()
 print(%(mark)r + json.dumps(claims.ids))
 """
@@ -159,8 +116,9 @@ def faulty(sandbox):
 
 @pytest.mark.skipif(not DB, reason="needs the Odoo test database (run scripts/test.sh)")
 def test_two_processes_send_and_follow_200_claims(sandbox, faulty):
-    ids = shell(SETUP, ecosystem_url=sandbox.ecosystem_url, ecologic_url=sandbox.ecologic_url, count=CLAIMS,
-                api_key=eco_sandbox.API_KEY, png=PNG_BASE64, run=str(int(time.time())))
+    ids = shell(SETUP, tools=TOOLS, ecosystem_url=sandbox.ecosystem_url, ecologic_url=sandbox.ecologic_url,
+                api_key=eco_sandbox.API_KEY, username=eco_sandbox.USERNAME, password=eco_sandbox.PASSWORD,
+                count=CLAIMS, run=str(int(time.time())))
     assert len(ids) == CLAIMS
     # Faults on every API call from now on (none on the control interface).
     faulty.set_faults(error_rate=0.08, rate_429=0.05, timeout_rate=0.02, timeout_seconds=1.5, malformed_rate=0.04,
@@ -206,6 +164,3 @@ def test_two_processes_send_and_follow_200_claims(sandbox, faulty):
              if (c["state"], c["amount_paid"]) != expected[c["id"]]]
     assert not wrong
 
-
-PNG_BASE64 = (
-    b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4DwAAAQEABRjYTgAAAABJRU5ErkJggg==")

@@ -1,7 +1,10 @@
 import logging
-import re
-import unicodedata
+import queue
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
 
 import psycopg2.errors
 from markupsafe import Markup
@@ -10,6 +13,8 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 
 from ..clients import ApiError, TemporaryError
+from ..clients import claims as claims_api
+from .qualirepar_backend import ORGANISMS
 
 _logger = logging.getLogger(__name__)
 
@@ -17,25 +22,12 @@ _logger = logging.getLogger(__name__)
 # at each failed attempt, never more than 12 hours.
 RETRY_PARAMETER = "ecorepair_qualirepar.claim_retry_seconds"
 RETRY_FIRST, RETRY_MAX = 120, 12 * 3600
-# The claim's documents as each organism names them.
-FILE_TYPES = {
-    "ecosystem": {"invoice": "invoice", "nameplate": "serial_tag", "device_picture": "device_picture",
-                  "consumer_validation": "claim_request"},
-    "ecologic": {"invoice": "INVOICE", "nameplate": "NAMEPLATE", "device_picture": "PRODUCTPICTURE",
-                 "consumer_validation": "CONSUMERVALIDATION"},
-}
-# The organisms' statuses (lower case, by their beginning), onto the claim's states.
-REMOTE_STATES = [
-    ("en cours de création", "sending"), ("dossier incomplet", "sending"), ("a finaliser", "sending"),
-    ("envoyé", "sent"), ("en attente", "sent"), ("waiting", "sent"), ("arbitration", "sent"),
-    ("approuvé", "approved"), ("accepté", "approved"), ("accepted", "approved"), ("valid", "approved"),
-    ("remboursement effectué", "paid"), ("remboursement accepté", "paid"), ("clôturée", "paid"),
-    ("closedaccepted", "paid"),
-    ("rejeté", "rejected"), ("refusé", "rejected"), ("refused", "rejected"), ("notvalid", "rejected"),
-    ("notconform", "rejected"), ("non conforme", "rejected"),
-    ("annulé", "cancel"), ("cancelled", "cancel"),
-]
-REJECT_REASON = re.compile(r"(\d{2})\s*:\s*([^)]+)")
+# How many claims' calls to the organisms run at once (system parameter).
+CONCURRENCY_PARAMETER, CONCURRENCY = "ecorepair_qualirepar.claim_concurrency", 4
+# How long the reports of the worker threads are gathered to be recorded together.
+GATHER_SECONDS = 0.2
+# The key space of the advisory locks by which a worker holds the claims it sends ("QR").
+LOCK_SPACE = 0x5152
 # Ecologic's reminder, right after createclaim, that the documents are still to come: not a problem.
 ATTACHMENTS_PENDING = "pièces jointes"
 # ecosystem refuses a second upload of a document type, and confirms no claim with a document missing: a draft
@@ -44,18 +36,13 @@ ALREADY_UPLOADED = "TYPE_DE_FICHIER_EXISTANT"
 DOCUMENT_MISSING = "PIECE_JOINTE_MANQUANTE"
 
 
-def remote_state(status):
-    """The claim state of an organism's status label, or None when unknown."""
-    status = unicodedata.normalize("NFC", (status or "").strip().casefold())
-    return next((state for prefix, state in REMOTE_STATES if status.startswith(prefix)), None)
-
-
 class QualireparClaim(models.Model):
     """Transmission of the claims to the eco-organisms by scheduled actions, and their follow-up.
 
-    Each step is one short transaction that holds the claim's row lock (FOR NO KEY UPDATE SKIP LOCKED) while
-    it makes ONE call to the organism and records its result: two workers never run a step of the same claim,
-    and a crash between two steps resumes at the next one."""
+    Sending: a worker holds the claims it sends (advisory locks, taken with SKIP semantics: two workers never
+    send the same claim); the organisms' calls run in worker threads, and what they learn is committed the
+    moment it is known (a remote reference first of all), so that a crash resumes where it stopped.
+    Follow-up: one claim per short transaction, its row locked (FOR NO KEY UPDATE SKIP LOCKED)."""
 
     _inherit = "qualirepar.claim"
 
@@ -114,23 +101,80 @@ class QualireparClaim(models.Model):
     # ------------------------------------------------------------------ scheduled actions
     @api.model
     def _cron_submit_claims(self, limit=None):
-        """Send the claims that are ready, one step at a time, each in its own transaction."""
-        return self._qualirepar_run("_qualirepar_transmit", ("to_send", "sending"), limit)
+        """Send the claims that are ready. The calls to the organisms of several claims run at once in worker
+        threads (system parameter ``ecorepair_qualirepar.claim_concurrency``); everything else is done here, in
+        the scheduled action's thread, and committed as soon as it is known. Returns the number of claims
+        handled. The log notes of the chatter say what changed (no field tracking on top)."""
+        author = self.env.ref("base.partner_root")
+        self = self.with_context(mail_notrack=True, qualirepar_log_author=(author.id, author.email_formatted))
+        concurrency = max(1, int(self.env["ir.config_parameter"].sudo().get_param(CONCURRENCY_PARAMETER,
+                                                                                   CONCURRENCY)))
+        clients, events, busy, seen, done, more = {}, queue.Queue(), {}, set(), 0, True
+        restarts = Counter()
+        try:
+            with ThreadPoolExecutor(concurrency, thread_name_prefix="qualirepar-claims") as executor:
+                while True:
+                    # Claims wait in the executor's queue, so that the threads never wait for this one.
+                    wanted = 3 * concurrency - len(busy) if limit is None else min(
+                        3 * concurrency - len(busy), limit - done - len(busy))
+                    if more and len(busy) <= 2 * concurrency and wanted > 0:
+                        claims = self._qualirepar_take(wanted, seen)
+                        more = bool(claims)
+                        seen.update(claims.ids)
+                        for claim, job in claims._qualirepar_jobs(clients, concurrency):
+                            if not job:
+                                done += 1
+                                continue
+                            busy[claim.id] = claim
+                            executor.submit(self._qualirepar_send, job, clients[claim.backend_id],
+                                            lambda *event: events.put(event))
+                    if not busy:
+                        break
+                    reported = self._qualirepar_gather(events)
+                    claims = self.browse(claim_id for _kind, claim_id, _data in reported)
+                    results = self._qualirepar_steps([
+                        (claim, partial(claim._qualirepar_created if kind == "created" else claim._qualirepar_done,
+                                        data)) for claim, (kind, _id, data) in zip(claims, reported)])
+                    for claim, (kind, _id, _data), made_anew in zip(claims, reported, results):
+                        if kind != "done":
+                            continue
+                        del busy[claim.id]
+                        done += 1
+                        if made_anew and restarts[claim.id] < 2:  # a draft made anew is sent again at once
+                            restarts[claim.id] += 1
+                            seen.discard(claim.id)
+                            more = True
+        except Exception:
+            if not modules.module.current_test:
+                self.env.cr.rollback()  # what is not committed is lost, the locks must not be
+            raise
+        finally:
+            for pool in clients.values():
+                while not pool.empty():
+                    pool.get().close()
+            # The claims held are let go (the database session outlives the scheduled action).
+            self.env.cr.execute("SELECT pg_advisory_unlock_all()")
+        return done
+
+    @api.model
+    def _qualirepar_send(self, job, pool, report):
+        """In a worker thread: the calls of one claim, with a client of its connection (no ORM here)."""
+        client = pool.get()
+        try:
+            claims_api.send(job, client, report)
+        finally:
+            pool.put(client)
 
     @api.model
     def _cron_refresh_claims(self, limit=None):
-        """Ask the organisms where the sent claims stand."""
-        return self._qualirepar_run("_qualirepar_refresh", ("sent", "approved"), limit)
-
-    @api.model
-    def _qualirepar_run(self, method, states, limit):
+        """Ask the organisms where the sent claims stand, one claim per transaction."""
         clients, done, seen = {}, 0, set()
         while limit is None or done < limit:
-            claim = self._qualirepar_lock_next(states, seen)
+            claim = self._qualirepar_lock_next(("sent", "approved"), seen)
             if not claim:
                 break
             seen.add(claim.id)
-            getattr(claim, method)(clients)
+            claim._qualirepar_guarded(lambda: claim._qualirepar_refresh_step(clients))
             self._qualirepar_commit()
             done += 1
         for client in clients.values():
@@ -167,12 +211,81 @@ class QualireparClaim(models.Model):
             self.env.cr.rollback()
             return False
 
+    @api.model
+    def _qualirepar_take(self, count, seen):
+        """Up to ``count`` claims due for sending that no other worker holds, each held by this worker (an
+        advisory lock of the database session, kept across commits until the scheduled action ends)."""
+        self.env.flush_all()
+        due = """state IN ('to_send', 'sending') AND (next_attempt_date IS NULL OR next_attempt_date <= %s)"""
+        self.env.cr.execute(f"""
+            WITH due AS MATERIALIZED (
+                SELECT id FROM qualirepar_claim WHERE {due} AND NOT id = ANY(%s)
+                 ORDER BY next_attempt_date NULLS FIRST, id)
+            SELECT id FROM due WHERE pg_try_advisory_lock(%s, id) LIMIT %s
+        """, (fields.Datetime.now(), list(seen), LOCK_SPACE, count))
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if not ids:
+            return self.browse()
+        # Another worker commits, then lets go of a claim: a transaction begun before that would see it as it
+        # was. A new one sees what it became.
+        self._qualirepar_commit()
+        self.env.cr.execute(f"SELECT id FROM qualirepar_claim WHERE id = ANY(%s) AND {due} ORDER BY id",
+                            (ids, fields.Datetime.now()))
+        claims = self.browse(row[0] for row in self.env.cr.fetchall())
+        claims.invalidate_recordset()
+        if gone := set(ids) - set(claims.ids):
+            self.env.cr.execute("SELECT pg_advisory_unlock(%s, id) FROM unnest(%s) AS id", (LOCK_SPACE, list(gone)))
+        return claims
+
+    @api.model
+    def _qualirepar_gather(self, events):
+        """The reports of the worker threads: the next one, and those that come within GATHER_SECONDS (one
+        transaction records them all)."""
+        reported = [events.get()]
+        deadline = time.monotonic() + GATHER_SECONDS
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                reported.append(events.get(timeout=left))
+            except queue.Empty:
+                break
+        return reported
+
+    @api.model
+    def _qualirepar_steps(self, steps):
+        """Run ``steps`` [(claim, callable)] and commit: [what each returned]. All in one transaction; should one
+        fail, that is undone and each step run again on its own (``_qualirepar_settle``), as in the tests."""
+        if not modules.module.current_test:
+            try:
+                results = [step() for _claim, step in steps]
+                self._qualirepar_commit()
+                return results
+            except Exception:  # noqa: BLE001 - each step again, on its own
+                _logger.info("QualiRépar: claims recorded one by one", exc_info=True)
+                self.env.cr.rollback()
+        return [claim._qualirepar_settle(step) for claim, step in steps]
+
+    def _qualirepar_settle(self, step):
+        """Run ``step`` (Odoo's side of one claim) and commit it; a failure is recorded on the claim. A change
+        of the claim committed meanwhile by someone else (a user) is read again and the step run again."""
+        for _attempt in range(3):
+            try:
+                result = self._qualirepar_guarded(step)
+                self._qualirepar_commit()
+                return result
+            except psycopg2.errors.SerializationFailure:
+                if modules.module.current_test:
+                    raise
+                self.env.cr.rollback()
+        return False
+
     def _qualirepar_guarded(self, step):
         """Run one step (a callable) of this claim: what it did is undone and the failure recorded on the
         claim if it fails, so that one claim never stops the batch. Returns what the step returns, or False."""
         try:
             with self.env.cr.savepoint():
                 return step()
+        except psycopg2.errors.SerializationFailure:
+            raise
         except Exception as error:  # noqa: BLE001 - recorded on the claim, for a person or a retry
             _logger.info("QualiRépar claim %s: %s", self.name, error)
             self._qualirepar_failed(error)
@@ -192,51 +305,77 @@ class QualireparClaim(models.Model):
         return clients[backend]
 
     # ------------------------------------------------------------------ transmission
-    def _qualirepar_transmit(self, clients):
-        """Run the steps of this claim's transmission until it is sent, fails or waits for a person. Each
-        step commits, so a remote reference is kept the moment it is known."""
-        self.ensure_one()
-        marked_now = False
-        while self.state in ("to_send", "sending"):
-            if not self.remote_ref and not self.remote_create_started:
-                self.remote_create_started = fields.Datetime.now()  # committed before the organism is asked
-                marked_now = more = True
-            else:
-                look_up = not marked_now
-                more = self._qualirepar_guarded(lambda: self._qualirepar_step(clients, look_up))
-            self._qualirepar_commit()
-            if not more or not self._qualirepar_relock():
-                break
+    def _qualirepar_jobs(self, clients, concurrency):
+        """[(claim, job or None)]: what the worker threads are to do for each claim (see clients/claims.py), None
+        when a claim cannot be sent now (the reason recorded on it). A claim never made at its organism is
+        marked, and that committed, before it is asked to make it."""
+        jobs = self._qualirepar_steps([(claim, partial(claim._qualirepar_job, clients, concurrency)) for claim in self])
+        self.filtered(lambda c: not c.remote_ref and not c.remote_create_started
+                      and c.state in ("to_send", "sending")).remote_create_started = fields.Datetime.now()
+        self._qualirepar_commit()
+        return [(claim, job or None) for claim, job in zip(self, jobs)]
 
-    def _qualirepar_relock(self):
-        """Lock the claim again after a commit; False when another worker has taken it meanwhile."""
-        self.env.flush_all()
-        locked = self._qualirepar_lock("SELECT id FROM qualirepar_claim WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
-                                       (self.id,))
-        self.invalidate_recordset()  # another worker may have moved it on meanwhile
-        return bool(locked)
-
-    def _qualirepar_step(self, clients, look_up):
-        """Do the next step; False when there is nothing more to do now. ``look_up``: an earlier attempt may
-        have created the claim at the organism without our knowing."""
-        client = self._qualirepar_client(clients)
-        if not self.remote_ref:
-            return self._qualirepar_create_remote(client, look_up)
+    def _qualirepar_job(self, clients, concurrency):
+        if self.backend_id not in clients:
+            backend = self.backend_id
+            if not backend:
+                raise UserError(self.env._("No connection to %s is set for this claim.", self.partner_id.name))
+            pool = queue.SimpleQueue()
+            for _index in range(concurrency):
+                pool.put(backend._get_client())
+            clients[backend] = pool
+        ecologic = self.organism == "ecologic"
+        look_up = not self.remote_ref and bool(self.remote_create_started)
+        if ecologic and look_up:
+            raise UserError(self.env._(
+                "An earlier attempt to create this claim at Ecologic got no answer, and Ecologic cannot be searched. "
+                "Look on e-reparateur for a claim with the quote number %(ref)s: if there is one, enter its ClaimId "
+                "as the organism's reference; if not, click “Check” to send it again.",
+                ref=self._qualirepar_reference()))
+        ecologic_claim = ecologic and (not self.remote_ref or claims_api.remote_state(self.remote_status) == "rejected")
+        if ecologic_claim:
+            ecologic_claim = dict(self._qualirepar_ecologic_params(), body=self._qualirepar_ecologic_body())
         sent = set(filter(None, (self.remote_documents or "").split(",")))
-        documents = [d for d in self._qualirepar_documents() if d["kind"] not in sent]
-        try:
-            if documents:
-                self._qualirepar_upload(client, documents[0])
-                self.remote_documents = ",".join(sorted(sent | {documents[0]["kind"]}))
-                return True
-            self._qualirepar_confirm(client)
-        except ApiError as error:
+        return {
+            "id": self.id, "organism": self.organism, "ref": self.remote_ref or None, "look_up": look_up,
+            "reference": self._qualirepar_reference(),
+            "create": None if self.remote_ref else (
+                ecologic_claim if ecologic else {"payload": self._qualirepar_ecosystem_payload()}),
+            "documents": [d for d in self._qualirepar_documents() if d["kind"] not in sent],
+            "update": ecologic_claim if ecologic and self.remote_ref else None,
+        }
+
+    def _qualirepar_created(self, data):
+        """The organism has made the claim: its reference is kept at once."""
+        self.write({"remote_ref": data["ref"], "remote_status": data["status"], "state": "sending"})
+        if data["found"]:
+            self._qualirepar_log(self.env._("ecosystem already had this claim (%s): it is taken up again.",
+                                            self.remote_ref))
+            return
+        if self.organism == "ecologic":
+            self._qualirepar_store_validation_errors(data["answer"])
+        self._qualirepar_log(self.env._("Claim created at %(organism)s: %(ref)s.",
+                                        organism=dict(ORGANISMS)[self.organism], ref=self.remote_ref))
+
+    def _qualirepar_done(self, data):
+        """What the worker thread reports at the end of the claim's calls. True when the claim was made anew."""
+        if data["uploaded"]:
+            sent = set(filter(None, (self.remote_documents or "").split(",")))
+            self.remote_documents = ",".join(sorted(sent | set(data["uploaded"])))
+        error = data["error"]
+        if error is None:
+            self._qualirepar_confirmed(data["answer"], data["status"])
+        elif self.organism == "ecosystem" and self.remote_ref and isinstance(error, ApiError) and (
+                error.code in (ALREADY_UPLOADED, DOCUMENT_MISSING) or error.status_code == 404):
             # The draft cannot be completed (or is gone: deleted by an attempt whose answer was lost).
-            if self.organism != "ecosystem" or (
-                    error.code not in (ALREADY_UPLOADED, DOCUMENT_MISSING) and error.status_code != 404):
-                raise
-            self._qualirepar_restart_draft(client)
+            client = self.backend_id._get_client()
+            try:
+                self._qualirepar_restart_draft(client)
+            finally:
+                client.close()
             return True
+        else:
+            self._qualirepar_failed(error)
         return False
 
     def _qualirepar_restart_draft(self, client):
@@ -261,79 +400,19 @@ class QualireparClaim(models.Model):
         """Our reference of the claim at the organism, new for each submission."""
         return self.name if not self.submission_count else f"{self.name}-{self.submission_count + 1}"
 
-    def _qualirepar_create_remote(self, client, look_up):
-        if self.organism == "ecologic" and look_up:
-            raise UserError(self.env._(
-                "An earlier attempt to create this claim at Ecologic got no answer, and Ecologic cannot be searched. "
-                "Look on e-reparateur for a claim with the quote number %(ref)s: if there is one, enter its ClaimId "
-                "as the organism's reference; if not, click “Check” to send it again.",
-                ref=self._qualirepar_reference()))
-        if self.organism == "ecosystem":
-            found = look_up and next((c for c in client.list_claims()
-                                      if c.get("PurchaseOrderByCustomer") == self._qualirepar_reference()), None)
-            if found:
-                self._qualirepar_set_remote(found["ReimbursementClaimID"], found.get("RequestStatus"))
-                self._qualirepar_log(self.env._("ecosystem already had this claim (%s): it is taken up again.",
-                                                self.remote_ref))
-                return True
-            answer = client.new_claim(self._qualirepar_ecosystem_payload())
-            self._qualirepar_set_remote(answer["ReimbursementClaimID"], answer.get("RequestStatus"))
-        else:
-            answer = client.create_claim(self._qualirepar_ecologic_body(), **self._qualirepar_ecologic_params())
-            self._qualirepar_set_remote(answer["ClaimId"], answer.get("LastStatus"))
+    def _qualirepar_confirmed(self, answer, status):
+        """The organism has the claim with its documents and has been asked to check it."""
+        if self.organism == "ecologic" and not answer.get("IsValid", True):
             self._qualirepar_store_validation_errors(answer)
-        self._qualirepar_log(self.env._("Claim created at %(organism)s: %(ref)s.", organism=self.partner_id.name,
-                                        ref=self.remote_ref))
-        return True
-
-    def _qualirepar_set_remote(self, reference, status):
-        self.write({"remote_ref": str(reference), "remote_status": status, "state": "sending"})
-
-    def _qualirepar_upload(self, client, document):
-        file_type = FILE_TYPES[self.organism][document["kind"]]
-        if self.organism == "ecologic":
-            client.attach_file(int(self.remote_ref), document["name"], document["extension"], file_type,
-                               document["content"])
+            self.write({"remote_status": status, "state": "to_fix"})
+            self._qualirepar_ask_person(self.env._("Ecologic refused to submit the claim:\n%s",
+                                                   self.validation_errors))
             return
-        client.upload_file(self.remote_ref, document["name"], file_type, document["content"],
-                           document.get("mimetype") or "application/octet-stream")
-
-    def _qualirepar_submit(self, client):
-        """Ask the organism to check the claim: (its answer, the status)."""
-        if self.organism == "ecosystem":
-            answer = client.confirm_claim(self.remote_ref)
-            return answer, answer.get("RequestStatus")
-        if remote_state(self.remote_status) == "rejected":  # corrected after a rejection
-            answer = client.update_claim(int(self.remote_ref), self._qualirepar_ecologic_body(), submit=True,
-                                         **self._qualirepar_ecologic_params())
-        else:
-            answer = client.submit_claim(int(self.remote_ref))
-        return answer, answer.get("LastStatus")
-
-    def _qualirepar_confirm(self, client):
-        try:
-            answer, status = self._qualirepar_submit(client)
-        except ApiError as error:
-            if isinstance(error, TemporaryError):
-                raise
-            # Refused because an attempt whose answer was lost has submitted it already?
-            status = self._qualirepar_remote_status(client)["status"]
-            if remote_state(status) not in ("sent", "approved", "paid"):
-                raise
-            answer = {}
-        if self.organism == "ecologic":
-            if not answer.get("IsValid", True):
-                self._qualirepar_store_validation_errors(answer)
-                self.write({"remote_status": status, "state": "to_fix"})
-                self._qualirepar_ask_person(self.env._("Ecologic refused to submit the claim:\n%s",
-                                                       self.validation_errors))
-                return
-        self.write({"remote_status": status, "state": remote_state(status) or "sent", "last_error": False,
-                    "remote_create_started": False,
-                    "attempt_count": 0, "next_attempt_date": False})
+        self.write({"remote_status": status, "state": claims_api.remote_state(status) or "sent", "last_error": False,
+                    "remote_create_started": False, "attempt_count": 0, "next_attempt_date": False})
         self._qualirepar_log(self.env._(
             "Claim submitted to %(organism)s (%(status)s) with its documents: %(documents)s.",
-            organism=self.partner_id.name, status=status or "-",
+            organism=dict(ORGANISMS)[self.organism], status=status or "-",
             documents=(self.remote_documents or "-").replace(",", ", ")))
 
     def _qualirepar_store_validation_errors(self, answer):
@@ -375,36 +454,21 @@ class QualireparClaim(models.Model):
 
     def _qualirepar_log(self, message):
         """The exchange in the claim's chatter (a log note: nobody is notified)."""
-        self._message_log(body=Markup("<p>%s</p>") % message)
+        author_id, email_from = self.env.context.get("qualirepar_log_author") or (None, None)
+        self._message_log(body=Markup("<p>%s</p>") % message, author_id=author_id, email_from=email_from)
 
     # ------------------------------------------------------------------ follow-up
-    def _qualirepar_refresh(self, clients):
-        self.ensure_one()
-        self._qualirepar_guarded(lambda: self._qualirepar_refresh_step(clients))
-
-    def _qualirepar_remote_status(self, client):
-        """{"status", "reason", "paid_amount", "paid_date"} of the claim at its organism."""
-        if self.organism == "ecosystem":
-            details = client.get_claim(self.remote_ref)
-            return {"status": details.get("RequestStatus"),
-                    "reason": details.get("RejectReason") or details.get("RequestStatus"),
-                    "paid_amount": (details.get("PaidAmount") or {}).get("amount"),
-                    "paid_date": details.get("PaymentDate")}
-        details = client.get_claim_status(int(self.remote_ref))
-        return {"status": details.get("LastStatus"), "reason": details.get("Comment"),
-                "paid_amount": details.get("PaidAmount"), "paid_date": details.get("PaymentDate")}
-
     def _qualirepar_refresh_step(self, clients):
-        remote = self._qualirepar_remote_status(self._qualirepar_client(clients))
+        remote = claims_api.remote_status(self._qualirepar_client(clients), self.organism, self.remote_ref)
         status, reason = remote["status"], remote["reason"]
         paid_amount, paid_date = remote["paid_amount"], remote["paid_date"]
-        state = remote_state(status)
+        state = claims_api.remote_state(status)
         if status == self.remote_status or not state:
             self.remote_status = status
             return
         self.remote_status = status
         if state == "rejected":
-            match = REJECT_REASON.search(reason or "")
+            match = claims_api.REJECT_REASON.search(reason or "")
             self.write({"state": "rejected", "reject_code": match and match.group(1),
                         "reject_reason": match.group(2).strip() if match else reason})
             self._qualirepar_ask_person(self.env._(

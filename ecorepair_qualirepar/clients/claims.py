@@ -1,0 +1,118 @@
+"""The HTTP side of sending a claim: create it at its organism, upload its documents, submit it.
+
+Runs in worker threads, so it knows nothing of Odoo: the add-on prepares a *job* (plain data, see ``send``)
+and records, in its own thread, what the job reports. No Odoo import here.
+"""
+
+import re
+import unicodedata
+
+from .common import ApiError, TemporaryError
+
+# The claim's documents as each organism names them.
+FILE_TYPES = {
+    "ecosystem": {"invoice": "invoice", "nameplate": "serial_tag", "device_picture": "device_picture",
+                  "consumer_validation": "claim_request"},
+    "ecologic": {"invoice": "INVOICE", "nameplate": "NAMEPLATE", "device_picture": "PRODUCTPICTURE",
+                 "consumer_validation": "CONSUMERVALIDATION"},
+}
+# The organisms' statuses (lower case, by their beginning), onto the claim's states.
+REMOTE_STATES = [
+    ("en cours de création", "sending"), ("dossier incomplet", "sending"), ("a finaliser", "sending"),
+    ("envoyé", "sent"), ("en attente", "sent"), ("waiting", "sent"), ("arbitration", "sent"),
+    ("approuvé", "approved"), ("accepté", "approved"), ("accepted", "approved"), ("valid", "approved"),
+    ("remboursement effectué", "paid"), ("remboursement accepté", "paid"), ("clôturée", "paid"),
+    ("closedaccepted", "paid"),
+    ("rejeté", "rejected"), ("refusé", "rejected"), ("refused", "rejected"), ("notvalid", "rejected"),
+    ("notconform", "rejected"), ("non conforme", "rejected"),
+    ("annulé", "cancel"), ("cancelled", "cancel"),
+]
+REJECT_REASON = re.compile(r"(\d{2})\s*:\s*([^)]+)")
+
+
+def remote_state(status):
+    """The claim state of an organism's status label, or None when unknown."""
+    status = unicodedata.normalize("NFC", (status or "").strip().casefold())
+    return next((state for prefix, state in REMOTE_STATES if status.startswith(prefix)), None)
+
+
+def remote_status(client, organism, reference):
+    """{"status", "reason", "paid_amount", "paid_date"} of a claim at its organism."""
+    if organism == "ecosystem":
+        details = client.get_claim(reference)
+        return {"status": details.get("RequestStatus"),
+                "reason": details.get("RejectReason") or details.get("RequestStatus"),
+                "paid_amount": (details.get("PaidAmount") or {}).get("amount"),
+                "paid_date": details.get("PaymentDate")}
+    details = client.get_claim_status(int(reference))
+    return {"status": details.get("LastStatus"), "reason": details.get("Comment"),
+            "paid_amount": details.get("PaidAmount"), "paid_date": details.get("PaymentDate")}
+
+
+def send(job, client, report):
+    """Make the calls of one claim's transmission with ``client``; never raises.
+
+    ``job``: {"id", "organism", "ref" (None until the organism has made the claim), "look_up" (an earlier creation
+    may have succeeded unseen: ecosystem is searched for "reference" first), "reference", "create" (keyword
+    arguments of new_claim / create_claim), "documents" (the ones still to send: {"kind", "name", "extension",
+    "mimetype", "content"}), "update" (keyword arguments of Ecologic's update_claim for a corrected claim, or
+    None)}.
+    ``report(kind, job_id, data)`` is called with "created" as soon as the claim exists at the organism
+    ({"ref", "status", "answer", "found"}), then once with "done": {"uploaded": [kinds], "answer", "status",
+    "error": the exception that stopped it, or None}.
+    """
+    organism, ref = job["organism"], job["ref"]
+    done = {"uploaded": [], "answer": {}, "status": None, "error": None}
+    try:
+        if not ref:
+            ref = _create(job, client, report)
+        try:
+            for document in job["documents"]:
+                _upload(client, organism, ref, document)
+                done["uploaded"].append(document["kind"])
+            done["answer"], done["status"] = _submit(job, client, ref)
+        except ApiError as error:
+            # Refused because an attempt whose answer was lost has submitted the claim already?
+            if isinstance(error, TemporaryError):
+                raise
+            status = remote_status(client, organism, ref)["status"]
+            if remote_state(status) not in ("sent", "approved", "paid"):
+                raise
+            done["status"] = status
+    except Exception as error:  # noqa: BLE001 - reported to the Odoo side, which records it on the claim
+        done["error"] = error
+    report("done", job["id"], done)
+
+
+def _create(job, client, report):
+    if job["organism"] == "ecosystem":
+        found = job["look_up"] and next((c for c in client.list_claims()
+                                         if c.get("PurchaseOrderByCustomer") == job["reference"]), None)
+        answer = found or client.new_claim(**job["create"])
+        created = {"ref": str(answer["ReimbursementClaimID"]), "status": answer.get("RequestStatus")}
+    else:
+        found, answer = None, client.create_claim(**job["create"])
+        created = {"ref": str(answer["ClaimId"]), "status": answer.get("LastStatus")}
+    report("created", job["id"], dict(created, answer=answer, found=bool(found)))
+    return created["ref"]
+
+
+def _upload(client, organism, ref, document):
+    file_type = FILE_TYPES[organism][document["kind"]]
+    if organism == "ecologic":
+        client.attach_file(int(ref), document["name"], document["extension"], file_type, document["content"])
+    else:
+        client.upload_file(ref, document["name"], file_type, document["content"],
+                           document.get("mimetype") or "application/octet-stream")
+
+
+def _submit(job, client, ref):
+    """Ask the organism to check the claim: (its answer, the status)."""
+    if job["organism"] == "ecosystem":
+        answer = client.confirm_claim(ref)
+        return answer, answer.get("RequestStatus")
+    if job["update"]:
+        answer = client.update_claim(int(ref), submit=True, **job["update"])
+    else:
+        answer = client.submit_claim(int(ref))
+    return answer, answer.get("LastStatus")
