@@ -436,10 +436,14 @@ class QualireparClaim(models.Model):
         attempt = self.attempt_count + 1
         first = int(self.env["ir.config_parameter"].sudo().get_param(RETRY_PARAMETER, RETRY_FIRST))
         delay = error.retry_after or min(first * 2 ** (attempt - 1), RETRY_MAX)
-        values = {"attempt_count": attempt, "last_error": message,
-                  "next_attempt_date": fields.Datetime.now() + timedelta(seconds=delay)}
+        values = {"attempt_count": attempt, "last_error": message}
         if error.unprocessed and not self.remote_ref:
             values["remote_create_started"] = False  # nothing was created: no need to look for it
+        elif not self.remote_ref:
+            # The organism may still be making the claim after we stopped waiting: it is looked for once the
+            # organism must have answered.
+            delay = max(delay, 2 * (self.backend_id.timeout or 30))
+        values["next_attempt_date"] = fields.Datetime.now() + timedelta(seconds=delay)
         self.write(values)
         self._qualirepar_log(self.env._("Attempt %(attempt)s failed, next one at %(when)s: %(error)s",
                                         attempt=attempt, when=self.next_attempt_date, error=message))

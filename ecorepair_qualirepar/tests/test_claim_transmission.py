@@ -2,7 +2,10 @@ import base64
 from datetime import timedelta
 
 from odoo import fields
+from odoo.sql_db import db_connect
 from odoo.tests import tagged
+
+from ..models.qualirepar_claim_transmission import LOCK_SPACE
 
 from .common import eco_sandbox
 from .common_bonus import EcologicBonusCase
@@ -186,3 +189,31 @@ class TestClaimTransmission(EcologicBonusCase):
         self.due_now(claim)
         self.claims._cron_submit_claims()
         self.assertEqual((claim.state, claim.remote_status), ("sent", "Envoyé, en cours vérification"))
+
+    def test_a_claim_held_by_another_process_is_left_to_it(self):
+        """Another process sending a claim holds it: this one leaves it alone, then sends it once let go."""
+        held, free = self.laptop_claim(), self.washer_claim()
+        with db_connect(self.env.cr.dbname).cursor() as other:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_SPACE, held.id))
+            self.assertEqual(self.claims._cron_submit_claims(), 1)
+            self.assertEqual((held.state, free.state), ("to_send", "sent"))
+            self.assertFalse(self.remote("ecosystem"))
+            other.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_SPACE, held.id))
+        self.claims._cron_submit_claims()
+        self.assertEqual(held.state, "sent")
+        self.assertEqual(len(self.remote("ecosystem")), 1)
+
+    def test_claims_sent_together(self):
+        """Several claims' calls run at once (here two threads): each claim is sent once, with its documents."""
+        self.env["ir.config_parameter"].set_param("ecorepair_qualirepar.claim_concurrency", 2)
+        second_laptop = self.sent_claim(self.repair(qualirepar_serial_number="R5CW99ZYXWV"), (self.labour, 100),
+                                       (self.screen, 50))
+        claims = self.laptop_claim() | self.washer_claim() | second_laptop
+        self.assertEqual(self.claims._cron_submit_claims(), 3)
+        self.assertEqual(set(claims.mapped("state")), {"sent"})
+        self.assertEqual(sorted(c["payload"]["PurchaseOrderByCustomer"] for c in self.remote("ecosystem")),
+                         sorted(claims.filtered(lambda c: c.organism == "ecosystem").mapped("name")))
+        self.assertEqual(len(self.remote("ecologic")), 1)
+        for claim in claims:
+            self.assertIn("Claim submitted to", claim.message_ids[0].body)
+            self.assertIn("Claim created at", claim.message_ids[1].body)
