@@ -25,6 +25,7 @@
         "data/qualirepar_mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/qualirepar_account_data.xml",
+        "data/qualirepar_survey_data.xml",
         "views/qualirepar_backend_views.xml",
         "views/qualirepar_product_type_views.xml",
         "views/qualirepar_reference_views.xml",
@@ -48,6 +49,8 @@
         "wizards/qualirepar_remittance_views.xml",
         "report/qualirepar_bonus_aging_views.xml",
         "views/qualirepar_accounting_menus.xml",
+        "views/repair_order_portal_views.xml",
+        "views/repair_portal_templates.xml",
     ],
     "demo": ["demo/qualirepar_backend_demo.xml", "demo/qualirepar_repair_demo.xml"],
     "assets": {

@@ -33,3 +33,5 @@ from . import qualirepar_claim_check
 from . import qualirepar_claim_documents
 from . import qualirepar_claim_transmission
 from . import qualirepar_claim_payload
+from . import repair_order_portal
+from . import repair_order_survey

@@ -1,0 +1,59 @@
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+# The repair's reports a customer may download from its page.
+REPORTS = {"intake_slip": "ecorepair_qualirepar.action_report_qualirepar_intake_slip",
+           "verification": "ecorepair_qualirepar.action_report_qualirepar_verification"}
+
+
+class RepairPortal(CustomerPortal):
+    """The customer's repairs in the portal (F19): their list, and each repair's page with its documents."""
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "repair_count" in counters:
+            Repair = request.env["repair.order"]
+            values["repair_count"] = Repair.search_count([]) if Repair.has_access("read") else 0
+        return values
+
+    @http.route(["/my/repairs", "/my/repairs/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_repairs(self, page=1, **kw):
+        Repair = request.env["repair.order"]  # the portal record rule keeps the customer's own
+        pager = portal_pager(url="/my/repairs", total=Repair.search_count([]), page=page, step=self._items_per_page)
+        repairs = Repair.search([], order="create_date desc, id desc", limit=self._items_per_page,
+                                offset=pager["offset"])
+        request.session["my_repairs_history"] = repairs.ids[:100]
+        values = self._prepare_portal_layout_values()
+        values.update({"repairs": repairs.sudo(), "pager": pager, "page_name": "repair", "default_url": "/my/repairs"})
+        return request.render("ecorepair_qualirepar.portal_my_repairs", values)
+
+    def _qualirepar_repair(self, repair_id, access_token):
+        """The repair (sudo) if this visitor may see it, else None."""
+        try:
+            return self._document_check_access("repair.order", repair_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return None
+
+    @http.route("/my/repairs/<int:repair_id>", type="http", auth="public", website=True)
+    def portal_my_repair(self, repair_id, access_token=None, **kw):
+        repair_sudo = self._qualirepar_repair(repair_id, access_token)
+        if repair_sudo is None:
+            return request.redirect("/my")
+        values = self._get_page_view_values(repair_sudo, access_token, {
+            "repair": repair_sudo, "page_name": "repair", "steps": repair_sudo._qualirepar_portal_steps(),
+            "documents": repair_sudo._qualirepar_portal_documents(),
+            "quote": repair_sudo._qualirepar_portal_quote(),
+            "survey_invitation": repair_sudo._qualirepar_survey_invitation() if repair_sudo.state == "done" else None,
+        }, "my_repairs_history", False, **kw)
+        return request.render("ecorepair_qualirepar.portal_my_repair", values)
+
+    @http.route("/my/repairs/<int:repair_id>/report/<string:report>", type="http", auth="public", website=True)
+    def portal_my_repair_report(self, repair_id, report, access_token=None, **kw):
+        repair_sudo = self._qualirepar_repair(repair_id, access_token)
+        if repair_sudo is None or report not in REPORTS or (report == "verification" and repair_sudo.state != "done"):
+            return request.redirect("/my")
+        return self._show_report(repair_sudo, "pdf", REPORTS[report], download=True)

@@ -1,0 +1,85 @@
+from odoo import fields, models
+
+
+class RepairOrder(models.Model):
+    """The repair in the customer portal (F19): where it stands, and the documents of the file meant for the
+    customer. The page is reached by the customer's portal account or by a link carrying its access token."""
+
+    _name = "repair.order"
+    _inherit = ["repair.order", "portal.mixin"]
+
+    qualirepar_start_date = fields.Datetime(string="Repair started on", readonly=True, copy=False)
+    qualirepar_delivered_date = fields.Datetime(
+        string="Handed back on", readonly=True, copy=False, tracking=True,
+        help="When the repaired device was handed back to the customer.")
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for repair in self:
+            repair.access_url = f"/my/repairs/{repair.id}"
+
+    def _get_portal_return_action(self):
+        return self.env.ref("repair.action_repair_order_tree")
+
+    def action_repair_start(self):
+        result = super().action_repair_start()
+        self.filtered(lambda r: r.state == "under_repair" and not r.qualirepar_start_date).qualirepar_start_date = \
+            fields.Datetime.now()
+        return result
+
+    def action_qualirepar_hand_back(self):
+        """The customer has collected the repaired device."""
+        self.filtered(lambda r: r.state == "done" and not r.qualirepar_delivered_date).qualirepar_delivered_date = \
+            fields.Datetime.now()
+        return True
+
+    def action_qualirepar_portal_preview(self):
+        """The repair's page as its customer sees it."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "target": "self", "url": self.get_portal_url()}
+
+    def _qualirepar_portal_quote(self):
+        """The repair's quote once it is meant for the customer (sent, accepted or refused)."""
+        order = self.sale_order_id
+        return order if order.state in ("sent", "sale", "cancel") else order.browse()
+
+    def _qualirepar_portal_steps(self):
+        """[{"label", "date", "status": "done" | "current" | "todo"}]: where the repair stands, for the customer."""
+        self.ensure_one()
+        _ = self.env._
+        quote = self._qualirepar_portal_quote()
+        waiting_parts = self.state == "confirmed" and self.parts_availability_state in ("expected", "late")
+        started = self.state in ("under_repair", "done")
+        steps = [
+            (_("Received"), self.create_date, True),
+            (_("Diagnosis"), quote.create_date, bool(quote) or self.state != "draft"),
+            (_("Quote accepted") if quote.state == "sale" else _("Quote refused") if quote.state == "cancel"
+             else _("Quote awaiting your approval"), quote.date_order, bool(quote)),
+            (_("Waiting for parts"), False, waiting_parts),
+            (_("In repair"), self.qualirepar_start_date, started),
+            (_("Ready to collect"), self.qualirepar_done_date, self.state == "done"),
+            (_("Handed back"), self.qualirepar_delivered_date, bool(self.qualirepar_delivered_date)),
+        ]
+        if not waiting_parts:
+            del steps[3]
+        current = max((index for index, step in enumerate(steps) if step[2]), default=0)
+        return [{"label": label, "date": reached and date,
+                 "status": "current" if index == current else "done" if index < current else "todo"}
+                for index, (label, date, reached) in enumerate(steps)]
+
+    def _qualirepar_portal_documents(self):
+        """[{"name", "url"}]: the documents of the file meant for the customer, with links valid for them."""
+        self.ensure_one()
+        _ = self.env._
+        documents = [{"name": _("Intake slip"), "url": self.get_portal_url(suffix="/report/intake_slip")}]
+        if quote := self._qualirepar_portal_quote():
+            documents.append({"name": _("Quote %s", quote.name),
+                              "url": quote.get_portal_url(report_type="pdf", download=True)})
+        documents += [{"name": _("Invoice %s", invoice.name),
+                       "url": invoice.get_portal_url(report_type="pdf", download=True)}
+                      for invoice in self.sale_order_id.invoice_ids.filtered(
+                          lambda m: m.state == "posted" and m.move_type == "out_invoice")]
+        if self.state == "done":
+            documents.append({"name": _("Verification report"),
+                              "url": self.get_portal_url(suffix="/report/verification")})
+        return documents

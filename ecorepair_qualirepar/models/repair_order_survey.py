@@ -1,0 +1,57 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    qualirepar_survey_id = fields.Many2one(
+        "survey.survey", string="Satisfaction survey",
+        help="Offered to the customer of each finished repair, on the repair's portal page.")
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    qualirepar_survey_id = fields.Many2one(related="company_id.qualirepar_survey_id", readonly=False)
+
+
+class SurveyUserInput(models.Model):
+    """An answer to the satisfaction survey, linked to its repair, and what the shop does about it (6.4.3)."""
+
+    _inherit = "survey.user_input"
+
+    qualirepar_repair_id = fields.Many2one("repair.order", string="Repair", index="btree_not_null",
+                                           ondelete="set null", readonly=True)
+    qualirepar_action = fields.Text(string="Action taken", tracking=True,
+                                    help="What the shop does about the customer's answers and suggestions.")
+    qualirepar_handled = fields.Boolean(string="Handled", tracking=True)
+
+
+class RepairOrder(models.Model):
+    _inherit = "repair.order"
+
+    qualirepar_survey_input_ids = fields.One2many("survey.user_input", "qualirepar_repair_id",
+                                                  string="Satisfaction answers")
+
+    def action_repair_done(self):
+        result = super().action_repair_done()
+        self.filtered(lambda r: r.state == "done")._qualirepar_invite_to_survey()
+        return result
+
+    def _qualirepar_invite_to_survey(self):
+        """One invitation to the company's satisfaction survey per finished repair."""
+        for repair in self.filtered(lambda r: r.company_id.qualirepar_survey_id and r.partner_id
+                                    and not r.qualirepar_survey_input_ids):
+            survey = repair.company_id.qualirepar_survey_id.sudo()
+            survey._create_answer(partner=repair.partner_id, check_attempts=False,
+                                  qualirepar_repair_id=repair.id)
+
+    def _qualirepar_survey_invitation(self):
+        """The customer's unanswered invitation, or an empty recordset."""
+        return self.qualirepar_survey_input_ids.filtered(lambda a: a.state != "done")[:1]
+
+    def action_qualirepar_survey_answers(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("ecorepair_qualirepar.action_qualirepar_survey_answers")
+        action["domain"] = [("qualirepar_repair_id", "in", self.ids)]
+        action["context"] = {}
+        return action
