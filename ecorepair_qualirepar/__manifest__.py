@@ -48,6 +48,9 @@
         "wizards/qualirepar_remittance_views.xml",
         "report/qualirepar_bonus_aging_views.xml",
         "views/qualirepar_accounting_menus.xml",
+        "data/qualirepar_document_data.xml",
+        "data/qualirepar_notification_data.xml",
+        "views/qualirepar_product_document_views.xml",
     ],
     "demo": ["demo/qualirepar_backend_demo.xml", "demo/qualirepar_repair_demo.xml"],
     "assets": {

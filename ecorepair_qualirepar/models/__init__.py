@@ -33,3 +33,6 @@ from . import qualirepar_claim_check
 from . import qualirepar_claim_documents
 from . import qualirepar_claim_transmission
 from . import qualirepar_claim_payload
+from . import qualirepar_product_document
+from . import repair_order_document
+from . import repair_order_sms
