@@ -36,3 +36,4 @@ from . import qualirepar_claim_payload
 from . import qualirepar_product_document
 from . import repair_order_document
 from . import repair_order_sms
+from . import res_partner_sms

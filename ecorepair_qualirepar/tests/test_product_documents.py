@@ -32,6 +32,7 @@ class TestProductDocuments(TransactionCase):
             "name": "Descaling tips", "document_type": "tips", "datas": PDF, "customer_visible": True,
             "categ_id": cls.kitchen.id})
         cls.repair = cls.env["repair.order"].create({"partner_id": cls.customer.id, "product_id": cls.chainsaw.id})
+        cls.clerk = new_test_user(cls.env, "counter_clerk", groups="stock.group_stock_user", email="clerk@example.com")
 
     def test_documents_of_product_and_categories(self):
         self.assertEqual(self.repair.qualirepar_document_ids, self.manual | self.exploded | self.recall)
@@ -47,8 +48,9 @@ class TestProductDocuments(TransactionCase):
         self.assertFalse(self.env["repair.order"].create({"product_id": kettle.id}).qualirepar_notice_names)
 
     def test_send_documents(self):
-        action = self.repair.action_qualirepar_send_documents()
-        composer = Form(self.env["mail.compose.message"].with_context(action["context"])).save()
+        """The counter clerk sends the customer the documents visible to them."""
+        action = self.repair.with_user(self.clerk).action_qualirepar_send_documents()
+        composer = Form(self.env["mail.compose.message"].with_user(self.clerk).with_context(action["context"])).save()
         self.assertEqual(sorted(composer.attachment_ids.mapped("name")), ["cs40-manual.pdf", "recall.pdf"])
         self.assertEqual(composer.partner_ids, self.customer)
         self.assertIn("documents about your Chainsaw CS-40", composer.subject)
@@ -63,7 +65,7 @@ class TestProductDocuments(TransactionCase):
             self.env["qualirepar.product.document"].create({"name": "Orphan", "datas": PDF})
 
     def test_only_managers_edit_documents(self):
-        clerk = new_test_user(self.env, "counter_clerk", groups="stock.group_stock_user")
+        clerk = self.clerk
         manager = new_test_user(self.env, "shop_manager",
                                 groups="base.group_user,ecorepair_qualirepar.group_qualirepar_manager")
         repair = self.repair.with_user(clerk)

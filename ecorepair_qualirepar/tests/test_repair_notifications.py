@@ -1,9 +1,10 @@
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.addons.mail.tests.common import MailCase
 from odoo.addons.sms.tests.common import SMSCase
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -24,13 +25,15 @@ class TestRepairNotifications(SMSCase, MailCase):
         cls.device = cls.env["product.product"].create({"name": "Washing machine WM-7"})
         cls.pump = cls.env["product.product"].create({"name": "Drain pump", "is_storable": True})
         cls.belt = cls.env["product.product"].create({"name": "Drum belt", "is_storable": True})
+        cls.clerk = new_test_user(cls.env, "workshop_clerk", groups="stock.group_stock_user", email="clerk@example.com")
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
 
     def repair(self, partner, **values):
         return self.env["repair.order"].create({"partner_id": partner.id, "product_id": self.device.id, **values})
 
     def repair_done(self, partner):
-        repair = self.repair(partner)
+        """A repair done by the workshop staff."""
+        repair = self.repair(partner).with_user(self.clerk)
         repair.action_validate()
         repair.action_repair_start()
         repair.action_repair_end()
@@ -76,9 +79,10 @@ class TestRepairNotifications(SMSCase, MailCase):
         with self.mockSMSGateway(), self.mock_mail_gateway():
             repair = self.repair_done(self.no_mobile)
         self.assertFalse(self._new_sms)
-        self.assertMailMail(self.no_mobile, "sent", author=self.env.user.partner_id,
-                            fields_values={"subject": f"{self.env.company.name}: your repair {repair.name} "
-                                                      "is ready to collect"})
+        self.assertEqual(len(self._mails), 1)
+        self.assertEqual(self._mails[0]["email_to"], ['"Paul Durand" <paul@example.com>'])
+        self.assertEqual(self._mails[0]["subject"], f"{self.env.company.name}: your repair {repair.name} is ready to collect")
+        self.assertIn("is repaired and ready to collect", self._mails[0]["body"])
 
     def test_opted_out_gets_nothing(self):
         self.assertTrue(self.opted_out.phone_sanitized_blacklisted)
@@ -89,6 +93,23 @@ class TestRepairNotifications(SMSCase, MailCase):
             repair.action_validate()
         self.assertFalse(self._new_sms)
         self.assertFalse(self._new_mails)
+
+    def test_opt_out_recorded_at_the_counter(self):
+        outsider = new_test_user(self.env, "outsider", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.customer.with_user(outsider).action_qualirepar_sms_opt_out()
+        self.assertFalse(self.customer.phone_sanitized_blacklisted)
+        self.customer.with_user(self.clerk).action_qualirepar_sms_opt_out()
+        self.assertTrue(self.customer.phone_sanitized_blacklisted)
+        with self.mockSMSGateway(), self.mock_mail_gateway():
+            self.repair_done(self.customer)
+        self.assertFalse(self._new_sms)
+        self.assertFalse(self._new_mails)
+        self.customer.with_user(self.clerk).action_qualirepar_sms_opt_in()
+        self.customer.invalidate_recordset(["phone_sanitized_blacklisted"])
+        with self.mockSMSGateway():
+            self.repair_done(self.customer)
+        self.assertSMSOutgoing(self.customer, None, content="is repaired and ready to collect")
 
     def test_appointment_confirmation_and_reminder_once(self):
         Repair = self.env["repair.order"]
