@@ -100,6 +100,7 @@ class TestRepairNotifications(SMSCase, MailCase):
             self.customer.with_user(outsider).action_qualirepar_sms_opt_out()
         self.assertFalse(self.customer.phone_sanitized_blacklisted)
         self.customer.with_user(self.clerk).action_qualirepar_sms_opt_out()
+        self.customer.invalidate_recordset(["phone_sanitized_blacklisted"])
         self.assertTrue(self.customer.phone_sanitized_blacklisted)
         with self.mockSMSGateway(), self.mock_mail_gateway():
             self.repair_done(self.customer)
