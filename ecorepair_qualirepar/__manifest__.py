@@ -51,6 +51,10 @@
         "views/qualirepar_accounting_menus.xml",
         "views/repair_order_portal_views.xml",
         "views/repair_portal_templates.xml",
+        "data/qualirepar_document_data.xml",
+        "data/qualirepar_notification_data.xml",
+        "views/qualirepar_product_document_views.xml",
+        "views/res_partner_sms_views.xml",
     ],
     "demo": ["demo/qualirepar_backend_demo.xml", "demo/qualirepar_repair_demo.xml"],
     "assets": {

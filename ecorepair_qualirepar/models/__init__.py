@@ -35,3 +35,7 @@ from . import qualirepar_claim_transmission
 from . import qualirepar_claim_payload
 from . import repair_order_portal
 from . import repair_order_survey
+from . import qualirepar_product_document
+from . import repair_order_document
+from . import repair_order_sms
+from . import res_partner_sms

@@ -14,3 +14,5 @@ from . import test_documents
 from . import test_remittance
 from . import test_claim_transmission
 from . import test_claim_check
+from . import test_product_documents
+from . import test_repair_notifications

@@ -1,0 +1,123 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+
+# notification: (SMS template, e-mail template sent to a customer without mobile number)
+NOTIFICATIONS = {
+    "ready": ("sms_template_qualirepar_repair_ready", "mail_template_qualirepar_repair_ready"),
+    "appointment": ("sms_template_qualirepar_appointment", "mail_template_qualirepar_appointment"),
+    "reminder": ("sms_template_qualirepar_appointment_reminder", "mail_template_qualirepar_appointment_reminder"),
+    "parts": ("sms_template_qualirepar_parts_received", "mail_template_qualirepar_parts_received"),
+}
+WAITING_STATES = ("waiting", "confirmed", "partially_available")
+
+
+class RepairOrder(models.Model):
+    """Customer notifications by SMS, or by e-mail without a mobile number (F14)."""
+
+    _inherit = "repair.order"
+
+    qualirepar_reminder_sent = fields.Boolean(
+        string="Appointment reminder sent", readonly=True, copy=False,
+        help="The customer was reminded of the on-site appointment the day before.")
+    qualirepar_parts_received_sent = fields.Boolean(
+        string="Parts arrival notified", readonly=True, copy=False,
+        help="The customer was told that all the parts of the repair have arrived.")
+
+    def _qualirepar_notify_customer(self, notification):
+        """Text the customer the ``notification`` (a key of NOTIFICATIONS), or e-mail it when the customer has no
+        mobile number; nothing to a customer whose number is on the phone blacklist (SMS opt-out).
+        Both are posted in the repair's chatter; the SMS queue sends the texts."""
+        sms_xmlid, mail_xmlid = NOTIFICATIONS[notification]
+        sms_template = self.env.ref(f"ecorepair_qualirepar.{sms_xmlid}", raise_if_not_found=False)
+        mail_template = self.env.ref(f"ecorepair_qualirepar.{mail_xmlid}", raise_if_not_found=False)
+        for repair in self:
+            customer = repair.partner_id
+            if not customer or customer.phone_sanitized_blacklisted:
+                continue
+            if customer.mobile and sms_template:
+                repair._message_sms_with_template(
+                    template=sms_template, partner_ids=customer.ids, sms_pid_to_number={customer.id: customer.mobile},
+                    put_in_queue=True)
+            elif customer.email and mail_template:
+                repair.message_post_with_source(mail_template, subtype_xmlid="mail.mt_comment")
+
+    def _qualirepar_is_appointment(self):
+        """An on-site repair whose visit is still to come."""
+        self.ensure_one()
+        return self.qualirepar_intervention_type == "onsite" and self.schedule_date > fields.Datetime.now()
+
+    # Repaired, ready to collect (workshop repairs)
+    def action_repair_done(self):
+        pending = self.filtered(lambda r: r.state != "done")
+        result = super().action_repair_done()
+        pending.filtered(
+            lambda r: r.state == "done" and r.qualirepar_intervention_type == "workshop"
+        )._qualirepar_notify_customer("ready")
+        return result
+
+    # On-site appointment: confirmation, and again when it moves
+    def _action_repair_confirm(self):
+        drafts = self.filtered(lambda r: r.state == "draft")
+        result = super()._action_repair_confirm()
+        drafts.filtered(lambda r: r.state == "confirmed" and r._qualirepar_is_appointment()
+                        )._qualirepar_notify_customer("appointment")
+        return result
+
+    def write(self, vals):
+        if "schedule_date" not in vals:
+            return super().write(vals)
+        dates = {repair.id: repair.schedule_date for repair in self}
+        result = super().write(vals)
+        moved = self.filtered(lambda r: r.schedule_date != dates[r.id] and r.state == "confirmed"
+                              and r._qualirepar_is_appointment())
+        if moved:
+            moved.qualirepar_reminder_sent = False
+            moved._qualirepar_notify_customer("appointment")
+        return result
+
+    @api.model
+    def _cron_qualirepar_appointment_reminders(self):
+        """Remind the customers of tomorrow's on-site appointments, once (daily scheduled action)."""
+        tz = pytz.timezone(self.env.user.tz or "Europe/Paris")
+        tomorrow = datetime.now(tz).date() + timedelta(days=1)
+        start, end = (tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+                      for day in (tomorrow, tomorrow + timedelta(days=1)))
+        repairs = self.search([
+            ("qualirepar_intervention_type", "=", "onsite"),
+            ("state", "=", "confirmed"),
+            ("qualirepar_reminder_sent", "=", False),
+            ("schedule_date", ">=", start),
+            ("schedule_date", "<", end),
+        ])
+        repairs.qualirepar_reminder_sent = True
+        repairs._qualirepar_notify_customer("reminder")
+
+    # All the parts have arrived
+    def _qualirepar_notify_parts_received(self):
+        """Tell the customers of the repairs whose parts are now all reserved, once per repair."""
+        complete = self.filtered(lambda r: not r.qualirepar_parts_received_sent and all(
+            move.state in ("assigned", "done", "cancel") for move in r.move_ids if move.repair_line_type == "add"))
+        complete.qualirepar_parts_received_sent = True
+        complete._qualirepar_notify_customer("parts")
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    def _trigger_assign(self):
+        """Received parts are reserved for the moves waiting for them: the repairs that were waiting for them
+        and now have all their parts tell their customer."""
+        waiting = self.env["repair.order"]
+        if self:
+            waiting = waiting.sudo().search([
+                ("state", "in", ("confirmed", "under_repair")),
+                ("qualirepar_parts_received_sent", "=", False),
+                ("move_ids", "any", [("repair_line_type", "=", "add"), ("state", "in", WAITING_STATES),
+                                     ("product_id", "in", self.product_id.ids)]),
+            ])
+        result = super()._trigger_assign()
+        waiting._qualirepar_notify_parts_received()
+        return result
