@@ -2,8 +2,8 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.sale.controllers.portal import CustomerPortal
 
 # The repair's reports a customer may download from its page.
 REPORTS = {"intake_slip": "ecorepair_qualirepar.action_report_qualirepar_intake_slip",
@@ -57,3 +57,24 @@ class RepairPortal(CustomerPortal):
         if repair_sudo is None or report not in REPORTS or (report == "verification" and repair_sudo.state != "done"):
             return request.redirect("/my")
         return self._show_report(repair_sudo, "pdf", REPORTS[report], download=True)
+
+    @http.route("/my/repairs/<int:repair_id>/document/<int:document_id>", type="http", auth="public", website=True)
+    def portal_my_repair_document(self, repair_id, document_id, access_token=None, **kw):
+        """A public document of the repaired product (user manual, tips, notice: F10)."""
+        repair_sudo = self._qualirepar_repair(repair_id, access_token)
+        document = repair_sudo and repair_sudo._qualirepar_customer_documents().filtered(lambda d: d.id == document_id)
+        if not document:
+            return request.redirect("/my")
+        stream = request.env["ir.binary"]._get_stream_from(document, "datas", filename=document.filename or None)
+        return stream.get_response(as_attachment=True)
+
+    @http.route()
+    def portal_quote_decline(self, order_id, access_token=None, decline_message=None, **kwargs):
+        """A repair quote refused online: the customer is sent the risk notice and the repair is cancelled, as when
+        the shop records the refusal (F21)."""
+        response = super().portal_quote_decline(order_id, access_token=access_token, decline_message=decline_message,
+                                                **kwargs)
+        order_sudo = request.env["sale.order"].sudo().browse(order_id).exists()
+        if order_sudo.state == "cancel" and order_sudo.qualirepar_repair_id.state not in (False, "cancel", "done"):
+            order_sudo.qualirepar_repair_id.action_qualirepar_quote_refused()
+        return response

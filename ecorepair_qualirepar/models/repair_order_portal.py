@@ -18,6 +18,9 @@ class RepairOrder(models.Model):
         for repair in self:
             repair.access_url = f"/my/repairs/{repair.id}"
 
+    def _get_report_base_filename(self):
+        return self.name
+
     def _get_portal_return_action(self):
         return self.env.ref("repair.action_repair_order_tree")
 
@@ -82,4 +85,6 @@ class RepairOrder(models.Model):
         if self.state == "done":
             documents.append({"name": _("Verification report"),
                               "url": self.get_portal_url(suffix="/report/verification")})
+        documents += [{"name": document.name, "url": self.get_portal_url(suffix=f"/document/{document.id}")}
+                      for document in self._qualirepar_customer_documents()]
         return documents

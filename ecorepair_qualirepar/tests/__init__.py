@@ -16,3 +16,4 @@ from . import test_claim_transmission
 from . import test_claim_check
 from . import test_product_documents
 from . import test_repair_notifications
+from . import test_portal

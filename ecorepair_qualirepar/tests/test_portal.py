@@ -1,0 +1,155 @@
+import base64
+
+from odoo import http
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .test_intake import IntakeCase
+
+
+class PortalCase(HttpCase, IntakeCase):
+    """Marie (a portal customer) and Paul (another one), a shop that invoices a washing machine's repair."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company._qualirepar_ensure_bonus_account()
+        tax = cls.env["account.tax"].create({"name": "TVA 20 %", "amount": 20, "type_tax_use": "sale"})
+        cls.service = cls.env["product.product"].create({
+            "name": "Forfait réparation lave-linge", "type": "service", "invoice_policy": "order", "list_price": 100,
+            "taxes_id": [(6, 0, tax.ids)]})
+        cls.consumer.email = "marie@example.com"
+        cls.marie = new_test_user(cls.env, login="marie", groups="base.group_portal", partner_id=cls.consumer.id)
+        cls.paul_partner = cls.env["res.partner"].create({"name": "Paul Martin", "email": "paul@example.com"})
+        cls.paul = new_test_user(cls.env, login="paul", groups="base.group_portal", partner_id=cls.paul_partner.id)
+
+    def quoted(self, **values):
+        """A repair whose quote was sent to the customer."""
+        repair = self.intake(**values)
+        repair.action_create_sale_order()
+        repair.sale_order_id.order_line = [(0, 0, {"product_id": self.service.id})]
+        repair.sale_order_id.action_quotation_sent()
+        return repair
+
+    def invoiced_and_done(self):
+        repair = self.quoted()
+        repair.sale_order_id.action_confirm()
+        repair.sale_order_id._create_invoices().action_post()
+        self.answer_points(repair, "before")
+        repair.action_validate()
+        repair.action_repair_start()
+        self.answer_points(repair, "after")
+        repair.action_repair_end()
+        return repair
+
+    def answer_points(self, repair, phase):
+        for point in repair.qualirepar_control_point_ids.filtered(lambda p: p.phase == phase):
+            point.write({"yes_no": {"value_yes_no": "yes"}, "measure": {"value_measure": 1.5}}.get(
+                point.kind, {"value_text": "ok"}))
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(PortalCase):
+
+    def test_customer_follows_the_repair_and_gets_its_documents(self):
+        repair = self.invoiced_and_done()
+        self.assertEqual(repair.state, "done")
+        repair.message_post(body="Note interne : client difficile", subtype_xmlid="mail.mt_note")
+        self.authenticate("marie", "marie")
+        listing = self.url_open("/my/repairs")
+        self.assertIn(repair.name, listing.text)
+        page = self.url_open(repair.access_url)
+        self.assertEqual(page.status_code, 200)
+        for text in ("Received", "Diagnosis", "Quote accepted", "In repair", "Ready to collect", "Intake slip",
+                     repair.sale_order_id.invoice_ids.name, "Verification report",
+                     "Answer our satisfaction survey"):
+            self.assertIn(text, page.text)
+        self.assertNotIn("client difficile", page.text, "internal notes never show")
+        slip = self.url_open(f"{repair.access_url}/report/intake_slip")
+        self.assertEqual(slip.headers["Content-Type"], "application/pdf")
+
+    def test_link_with_token_opens_the_page_without_login(self):
+        repair = self.quoted()
+        page = self.url_open(repair.get_portal_url())
+        self.assertIn(repair.name, page.text)
+        self.assertIn("Quote awaiting your approval", page.text)
+        self.assertIn("See and accept the quote", page.text)
+
+    def test_wrong_token_or_another_customers_repair_gets_nothing(self):
+        repair = self.quoted()
+        for url in (f"{repair.access_url}?access_token=wrong", f"{repair.access_url}/report/intake_slip?access_token=x"):
+            response = self.url_open(url)
+            self.assertNotIn(repair.name, response.text)
+            self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
+        self.authenticate("paul", "paul")
+        for url in (repair.access_url, f"{repair.access_url}/report/intake_slip", "/my/repairs"):
+            response = self.url_open(url)
+            self.assertNotIn(repair.name, response.text)
+            self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
+        Repair = self.env["repair.order"]
+        self.assertFalse(Repair.with_user(self.paul).search([]))
+        self.assertEqual(Repair.with_user(self.marie).search([]), repair)
+
+    def test_public_documents_of_the_product(self):
+        repair = self.quoted()
+        Document = self.env["qualirepar.product.document"]
+        manual, internal = Document.create([
+            {"name": "Manuel Serie 4", "document_type": "manual", "customer_visible": True,
+             "categ_id": self.washer.categ_id.id, "datas": base64.b64encode(b"%PDF-1.4 notice"),
+             "filename": "notice.pdf"},
+            {"name": "Vue éclatée atelier", "document_type": "exploded_view", "customer_visible": False,
+             "product_tmpl_id": self.washer.product_tmpl_id.id, "datas": base64.b64encode(b"%PDF-1.4 internal")},
+        ])
+        page = self.url_open(repair.get_portal_url())
+        self.assertIn(manual.name, page.text)
+        self.assertNotIn(internal.name, page.text)
+        download = self.url_open(repair.get_portal_url(suffix=f"/document/{manual.id}"))
+        self.assertEqual(download.content, b"%PDF-1.4 notice")
+        hidden = self.url_open(repair.get_portal_url(suffix=f"/document/{internal.id}"))
+        self.assertNotEqual(hidden.content, b"%PDF-1.4 internal")
+
+    def test_survey_invitation_linked_to_the_finished_repair(self):
+        repair = self.invoiced_and_done()
+        invitation = repair.qualirepar_survey_input_ids
+        self.assertEqual(len(invitation), 1)
+        self.assertEqual(invitation.survey_id, self.env.company.qualirepar_survey_id)
+        self.assertEqual(invitation.partner_id, self.consumer)
+        repair._qualirepar_invite_to_survey()
+        self.assertEqual(len(repair.qualirepar_survey_input_ids), 1, "one invitation per repair")
+
+    def test_refusal_online_shows_the_risks_and_cancels_the_repair(self):
+        repair = self.quoted()
+        order = repair.sale_order_id
+        page = self.url_open(order.get_portal_url())
+        self.assertIn("qualirepar_decline_risks", page.text)
+        self.assertIn("handed back to you unrepaired", page.text)
+        self.authenticate("marie", "marie")
+        self.url_open(f"/my/orders/{order.id}/decline?access_token={order.access_token}",
+                      data={"decline_message": "Trop cher", "csrf_token": http.Request.csrf_token(self)})
+        self.env.invalidate_all()
+        self.assertEqual((order.state, repair.state), ("cancel", "cancel"))
+        self.assertIn("risks of an unrepaired device", " ".join(filter(None, repair.message_ids.mapped("subject"))))
+        page = self.url_open(repair.access_url)
+        self.assertIn("Quote refused", page.text)
+        self.assertIn("handed back to you unrepaired", page.text)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalTour(PortalCase):
+    """In the browser: the customer follows the link, accepts the quote; later downloads the invoice and answers
+    the satisfaction survey."""
+
+    def test_customer_accepts_the_quote(self):
+        repair = self.quoted()
+        repair.sale_order_id.write({"require_signature": True, "require_payment": False})
+        self.start_tour(repair.get_portal_url(), "qualirepar_portal_quote_tour")
+        self.env.invalidate_all()
+        self.assertEqual(repair.sale_order_id.state, "sale")
+        self.assertEqual(repair.sale_order_id.signed_by, "Marie Dupont")
+
+    def test_customer_downloads_the_invoice_and_answers_the_survey(self):
+        repair = self.invoiced_and_done()
+        self.start_tour(repair.get_portal_url(), "qualirepar_portal_done_tour")
+        self.env.invalidate_all()
+        answer = repair.qualirepar_survey_input_ids
+        self.assertEqual(answer.state, "done")
+        self.assertIn("Un SMS la veille de la restitution.", answer.user_input_line_ids.mapped("value_text_box"))
