@@ -37,13 +37,19 @@ print(%(mark)r + json.dumps(claims.ids))
 """
 
 RUN = """
-import json
+import json, time
+from odoo import fields
 Claim = env["qualirepar.claim"]
-for _round in range(200):
+for _round in range(300):
     done = Claim.%(cron)s()
     env.cr.commit()
     if not done:
-        break
+        # Like a scheduler, come back for the claims whose next attempt is due within seconds.
+        soon = Claim.search_count([("state", "in", ("to_send", "sending")), ("next_attempt_date", "!=", False),
+                                   ("next_attempt_date", "<=", fields.Datetime.add(fields.Datetime.now(), seconds=5))])
+        if not soon:
+            break
+        time.sleep(1)
 print(%(mark)r + json.dumps({"rounds": _round}))
 """
 

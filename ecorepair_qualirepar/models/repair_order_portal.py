@@ -8,6 +8,7 @@ class RepairOrder(models.Model):
     _name = "repair.order"
     _inherit = ["repair.order", "portal.mixin"]
 
+    internal_notes = fields.Html(groups="base.group_user")  # never for the customer, whatever the way in
     qualirepar_start_date = fields.Datetime(string="Repair started on", readonly=True, copy=False)
     qualirepar_delivered_date = fields.Datetime(
         string="Handed back on", readonly=True, copy=False, tracking=True,

@@ -10,11 +10,7 @@ class TestBonusTour(HttpCase, IntakeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company._qualirepar_ensure_bonus_account()
-        tax = cls.env["account.tax"].create({"name": "TVA 20 %", "amount": 20, "type_tax_use": "sale"})
-        cls.env["product.product"].create({
-            "name": "Forfait réparation lave-linge", "type": "service", "invoice_policy": "order", "list_price": 100,
-            "taxes_id": [(6, 0, tax.ids)]})
+        cls.setup_invoicing()
         admin = cls.env.ref("base.user_admin")
         admin.groups_id |= cls.env.ref("account.group_account_manager") | cls.env.ref("account.group_account_user")
 

@@ -37,6 +37,15 @@ class IntakeCase(TransactionCase):
             {"name": "Marie Dupont", "street": "3 rue des Lilas", "zip": "69003", "city": "Lyon", "phone": "0612345678"})
         cls.business = cls.env["res.partner"].create({"name": "SARL Dépannage", "is_company": True})
 
+    @classmethod
+    def setup_invoicing(cls):
+        """The eco-organism receivable account, a 20 % VAT and a repair package invoiced on order."""
+        cls.env.company._qualirepar_ensure_bonus_account()
+        tax = cls.env["account.tax"].create({"name": "TVA 20 %", "amount": 20, "type_tax_use": "sale"})
+        cls.service = cls.env["product.product"].create({
+            "name": "Forfait réparation lave-linge", "type": "service", "invoice_policy": "order", "list_price": 100,
+            "taxes_id": [(6, 0, tax.ids)]})
+
     def intake(self, **values):
         return self.env["repair.order"].create({
             "partner_id": self.consumer.id,

@@ -1,6 +1,7 @@
 import base64
 
 from odoo import http
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_intake import IntakeCase
@@ -12,11 +13,7 @@ class PortalCase(HttpCase, IntakeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company._qualirepar_ensure_bonus_account()
-        tax = cls.env["account.tax"].create({"name": "TVA 20 %", "amount": 20, "type_tax_use": "sale"})
-        cls.service = cls.env["product.product"].create({
-            "name": "Forfait réparation lave-linge", "type": "service", "invoice_policy": "order", "list_price": 100,
-            "taxes_id": [(6, 0, tax.ids)]})
+        cls.setup_invoicing()
         cls.consumer.email = "marie@example.com"
         cls.marie = new_test_user(cls.env, login="marie", groups="base.group_portal", partner_id=cls.consumer.id)
         cls.paul_partner = cls.env["res.partner"].create({"name": "Paul Martin", "email": "paul@example.com"})
@@ -88,6 +85,9 @@ class TestPortal(PortalCase):
         Repair = self.env["repair.order"]
         self.assertFalse(Repair.with_user(self.paul).search([]))
         self.assertEqual(Repair.with_user(self.marie).search([]), repair)
+        repair.internal_notes = "<p>Client difficile</p>"
+        with self.assertRaises(AccessError):
+            repair.with_user(self.marie).read(["internal_notes"])
 
     def test_public_documents_of_the_product(self):
         repair = self.quoted()
