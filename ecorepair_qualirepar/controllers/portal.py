@@ -17,14 +17,20 @@ class RepairPortal(CustomerPortal):
         values = super()._prepare_home_portal_values(counters)
         if "repair_count" in counters:
             Repair = request.env["repair.order"]
-            values["repair_count"] = Repair.search_count([]) if Repair.has_access("read") else 0
+            values["repair_count"] = Repair.search_count(self._qualirepar_repairs_domain()) \
+                if Repair.has_access("read") else 0
         return values
+
+    def _qualirepar_repairs_domain(self):
+        """The visitor's own repairs (for a customer, the portal record rule says the same)."""
+        return [("partner_id", "child_of", [request.env.user.partner_id.commercial_partner_id.id])]
 
     @http.route(["/my/repairs", "/my/repairs/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_repairs(self, page=1, **kw):
-        Repair = request.env["repair.order"]  # the portal record rule keeps the customer's own
-        pager = portal_pager(url="/my/repairs", total=Repair.search_count([]), page=page, step=self._items_per_page)
-        repairs = Repair.search([], order="create_date desc, id desc", limit=self._items_per_page,
+        Repair, domain = request.env["repair.order"], self._qualirepar_repairs_domain()
+        pager = portal_pager(url="/my/repairs", total=Repair.search_count(domain), page=page,
+                             step=self._items_per_page)
+        repairs = Repair.search(domain, order="create_date desc, id desc", limit=self._items_per_page,
                                 offset=pager["offset"])
         request.session["my_repairs_history"] = repairs.ids[:100]
         values = self._prepare_portal_layout_values()
