@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 # notification: (SMS template, e-mail template sent to a customer without mobile number)
 NOTIFICATIONS = {
@@ -10,6 +11,7 @@ NOTIFICATIONS = {
     "appointment": ("sms_template_qualirepar_appointment", "mail_template_qualirepar_appointment"),
     "reminder": ("sms_template_qualirepar_appointment_reminder", "mail_template_qualirepar_appointment_reminder"),
     "parts": ("sms_template_qualirepar_parts_received", "mail_template_qualirepar_parts_received"),
+    "link": ("sms_template_qualirepar_tracking_link", "mail_template_qualirepar_tracking_link"),
 }
 WAITING_STATES = ("waiting", "confirmed", "partially_available")
 
@@ -43,6 +45,17 @@ class RepairOrder(models.Model):
                     put_in_queue=True)
             elif customer.email and mail_template:
                 repair.message_post_with_source(mail_template, subtype_xmlid="mail.mt_comment")
+
+    def action_qualirepar_send_tracking_link(self):
+        """Send the customer the link to the repair's page in the portal (SMS, or e-mail without mobile)."""
+        for repair in self:
+            customer = repair.partner_id
+            if not customer or customer.phone_sanitized_blacklisted or not (customer.mobile or customer.email):
+                raise UserError(self.env._(
+                    "The customer of the repair %s can receive neither an SMS nor an e-mail: enter their mobile "
+                    "number or e-mail address (a customer who refused SMS gets no message).", repair.name))
+        self._qualirepar_notify_customer("link")
+        return True
 
     def _qualirepar_is_appointment(self):
         """An on-site repair whose visit is still to come."""

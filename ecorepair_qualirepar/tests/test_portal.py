@@ -1,7 +1,7 @@
 import base64
 
 from odoo import http
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_intake import IntakeCase
@@ -70,6 +70,20 @@ class TestPortal(PortalCase):
         self.assertIn(repair.name, page.text)
         self.assertIn("Quote awaiting your approval", page.text)
         self.assertIn("See and accept the quote", page.text)
+
+    def test_tracking_link_sent_by_sms_or_by_email(self):
+        repair = self.quoted()
+        url = repair.get_portal_url()
+        repair.action_qualirepar_send_tracking_link()  # Marie has no mobile number: by e-mail
+        mail = repair.message_ids.filtered(lambda m: url in m.body)
+        self.assertEqual((mail.message_type, mail.partner_ids), ("notification", self.consumer))
+        self.consumer.mobile = "+33612345678"
+        repair.action_qualirepar_send_tracking_link()
+        sms = repair.message_ids.filtered(lambda m: url in m.body) - mail
+        self.assertEqual(sms.message_type, "sms")
+        self.consumer.write({"mobile": False, "email": False})
+        with self.assertRaises(UserError):
+            repair.action_qualirepar_send_tracking_link()
 
     def test_wrong_token_or_another_customers_repair_gets_nothing(self):
         repair = self.quoted()
