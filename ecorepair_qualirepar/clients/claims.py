@@ -49,6 +49,22 @@ def remote_status(client, organism, reference):
             "paid_amount": details.get("PaidAmount"), "paid_date": details.get("PaymentDate")}
 
 
+def send_from(pool, job, report):
+    """``send`` with a client taken from ``pool`` (a queue of clients of the claim's connection), given back."""
+    client = pool.get()
+    try:
+        send(job, client, report)
+    finally:
+        pool.put(client)
+
+
+def close(pools):
+    """Close the clients of ``pools`` ({connection: queue of clients})."""
+    for pool in pools.values():
+        while not pool.empty():
+            pool.get().close()
+
+
 def send(job, client, report):
     """Make the calls of one claim's transmission with ``client``; never raises.
 

@@ -126,7 +126,7 @@ class QualireparClaim(models.Model):
                                 done += 1
                                 continue
                             busy[claim.id] = claim
-                            executor.submit(self._qualirepar_send, job, clients[claim.backend_id],
+                            executor.submit(claims_api.send_from, clients[claim.backend_id], job,
                                             lambda *event: events.put(event))
                     if not busy:
                         break
@@ -149,21 +149,10 @@ class QualireparClaim(models.Model):
                 self.env.cr.rollback()  # what is not committed is lost, the locks must not be
             raise
         finally:
-            for pool in clients.values():
-                while not pool.empty():
-                    pool.get().close()
+            claims_api.close(clients)
             # The claims held are let go (the database session outlives the scheduled action).
             self.env.cr.execute("SELECT pg_advisory_unlock_all()")
         return done
-
-    @api.model
-    def _qualirepar_send(self, job, pool, report):
-        """In a worker thread: the calls of one claim, with a client of its connection (no ORM here)."""
-        client = pool.get()
-        try:
-            claims_api.send(job, client, report)
-        finally:
-            pool.put(client)
 
     @api.model
     def _cron_refresh_claims(self, limit=None):
@@ -177,8 +166,7 @@ class QualireparClaim(models.Model):
             claim._qualirepar_guarded(lambda: claim._qualirepar_refresh_step(clients))
             self._qualirepar_commit()
             done += 1
-        for client in clients.values():
-            client.close()
+        claims_api.close(clients)
         return done
 
     @api.model
@@ -296,13 +284,21 @@ class QualireparClaim(models.Model):
         if not modules.module.current_test:
             self.env.cr.commit()
 
-    def _qualirepar_client(self, clients):
+    def _qualirepar_clients(self, clients, size=1):
+        """The API clients of this claim's connection: a queue of ``size``, made once per scheduled action and
+        kept in ``clients`` by connection."""
         backend = self.backend_id
         if not backend:
             raise UserError(self.env._("No connection to %s is set for this claim.", self.partner_id.name))
         if backend not in clients:
-            clients[backend] = backend._get_client()
+            clients[backend] = queue.SimpleQueue()
+            for _index in range(size):
+                clients[backend].put(backend._get_client())
         return clients[backend]
+
+    def _qualirepar_sent_documents(self):
+        """The kinds of the documents the organism has received."""
+        return set(filter(None, (self.remote_documents or "").split(",")))
 
     # ------------------------------------------------------------------ transmission
     def _qualirepar_jobs(self, clients, concurrency):
@@ -316,14 +312,7 @@ class QualireparClaim(models.Model):
         return [(claim, job or None) for claim, job in zip(self, jobs)]
 
     def _qualirepar_job(self, clients, concurrency):
-        if self.backend_id not in clients:
-            backend = self.backend_id
-            if not backend:
-                raise UserError(self.env._("No connection to %s is set for this claim.", self.partner_id.name))
-            pool = queue.SimpleQueue()
-            for _index in range(concurrency):
-                pool.put(backend._get_client())
-            clients[backend] = pool
+        self._qualirepar_clients(clients, concurrency)
         ecologic = self.organism == "ecologic"
         look_up = not self.remote_ref and bool(self.remote_create_started)
         if ecologic and look_up:
@@ -335,7 +324,7 @@ class QualireparClaim(models.Model):
         ecologic_claim = ecologic and (not self.remote_ref or claims_api.remote_state(self.remote_status) == "rejected")
         if ecologic_claim:
             ecologic_claim = dict(self._qualirepar_ecologic_params(), body=self._qualirepar_ecologic_body())
-        sent = set(filter(None, (self.remote_documents or "").split(",")))
+        sent = self._qualirepar_sent_documents()
         return {
             "id": self.id, "organism": self.organism, "ref": self.remote_ref or None, "look_up": look_up,
             "reference": self._qualirepar_reference(),
@@ -360,8 +349,7 @@ class QualireparClaim(models.Model):
     def _qualirepar_done(self, data):
         """What the worker thread reports at the end of the claim's calls. True when the claim was made anew."""
         if data["uploaded"]:
-            sent = set(filter(None, (self.remote_documents or "").split(",")))
-            self.remote_documents = ",".join(sorted(sent | set(data["uploaded"])))
+            self.remote_documents = ",".join(sorted(self._qualirepar_sent_documents() | set(data["uploaded"])))
         error = data["error"]
         if error is None:
             self._qualirepar_confirmed(data["answer"], data["status"])
@@ -463,7 +451,12 @@ class QualireparClaim(models.Model):
 
     # ------------------------------------------------------------------ follow-up
     def _qualirepar_refresh_step(self, clients):
-        remote = claims_api.remote_status(self._qualirepar_client(clients), self.organism, self.remote_ref)
+        pool = self._qualirepar_clients(clients)
+        client = pool.get()
+        try:
+            remote = claims_api.remote_status(client, self.organism, self.remote_ref)
+        finally:
+            pool.put(client)
         status, reason = remote["status"], remote["reason"]
         paid_amount, paid_date = remote["paid_amount"], remote["paid_date"]
         state = claims_api.remote_state(status)

@@ -71,6 +71,10 @@ class RepairOrder(models.Model):
                  "status": "current" if index == current else "done" if index < current else "todo"}
                 for index, (label, date, reached) in enumerate(steps)]
 
+    def _qualirepar_portal_status(self):
+        """The step the repair is at, in the customer's words."""
+        return next(step["label"] for step in self._qualirepar_portal_steps() if step["status"] == "current")
+
     def _qualirepar_portal_documents(self):
         """[{"name", "url"}]: the documents of the file meant for the customer, with links valid for them."""
         self.ensure_one()

@@ -54,6 +54,7 @@ class TestPortal(PortalCase):
         self.authenticate("marie", "marie")
         listing = self.url_open("/my/repairs")
         self.assertIn(repair.name, listing.text)
+        self.assertIn("Ready to collect", listing.text)
         page = self.url_open(repair.access_url)
         self.assertEqual(page.status_code, 200)
         for text in ("Received", "Diagnosis", "Quote accepted", "In repair", "Ready to collect", "Intake slip",
