@@ -16,9 +16,11 @@ packages = [
     "odoo.addons." + os.path.relpath(folder, HERE).replace(os.sep, ".")
     for folder, files in walk if "__init__.py" in files
 ]
+# Everything else, the migration scripts included (their folders are no Python packages).
 data_files = [
     os.path.relpath(os.path.join(folder, name), ADDON_DIR)
-    for folder, files in walk for name in files if not name.endswith((".py", ".pyc"))
+    for folder, files in walk for name in files
+    if not name.endswith(".pyc") and not (name.endswith(".py") and "__init__.py" in files)
 ]
 
 setup(

@@ -1,7 +1,7 @@
 {
     "name": "QualiRépar – Bonus réparation",
     "summary": "QualiRépar repair files and bonus réparation claims with ecosystem and Ecologic",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/ecorepair/ecorepair_qualirepar",
     "author": "ecorepair_qualirepar developers",
@@ -56,7 +56,7 @@
         "views/qualirepar_product_document_views.xml",
         "views/res_partner_sms_views.xml",
     ],
-    "demo": ["demo/qualirepar_backend_demo.xml", "demo/qualirepar_repair_demo.xml"],
+    "demo": ["demo/qualirepar_users_demo.xml", "demo/qualirepar_backend_demo.xml", "demo/qualirepar_repair_demo.xml"],
     "assets": {
         "web.assets_backend": ["ecorepair_qualirepar/static/src/**/*"],
         "web.assets_tests": ["ecorepair_qualirepar/static/tests/tours/**/*"],

@@ -17,9 +17,11 @@ def test_wheel_holds_the_whole_addon(tmp_path):
     shutil.copy(ROOT / "setup.py", source)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                     "-w", str(tmp_path), str(source)], check=True, cwd=tmp_path)
-    (wheel,) = tmp_path.glob("odoo_addon_ecorepair_qualirepar-18.0.1.0.0-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
     manifest = ast.literal_eval((ROOT / ADDON / "__manifest__.py").read_text())
-    expected = manifest["data"] + manifest["demo"] + ["__manifest__.py", "i18n/fr.po", "clients/ecosystem.py"]
+    (wheel,) = tmp_path.glob(f"odoo_addon_ecorepair_qualirepar-{manifest['version']}-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    migrations = [str(path.relative_to(ROOT / ADDON)) for path in (ROOT / ADDON / "migrations").rglob("*.py")]
+    expected = manifest["data"] + manifest["demo"] + migrations + [
+        "__manifest__.py", "i18n/fr.po", "clients/ecosystem.py"]
     missing = [path for path in expected if f"odoo/addons/{ADDON}/{path}" not in names]
     assert not missing

@@ -25,7 +25,8 @@ class RepairPortal(CustomerPortal):
         """The visitor's own repairs (for a customer, the portal record rule says the same)."""
         return [("partner_id", "child_of", [request.env.user.partner_id.commercial_partner_id.id])]
 
-    @http.route(["/my/repairs", "/my/repairs/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(["/my/repairs", "/my/repairs/page/<int:page>"], type="http", auth="user", methods=["GET"],
+                website=True)
     def portal_my_repairs(self, page=1, **kw):
         Repair, domain = request.env["repair.order"], self._qualirepar_repairs_domain()
         pager = portal_pager(url="/my/repairs", total=Repair.search_count(domain), page=page,
@@ -38,13 +39,16 @@ class RepairPortal(CustomerPortal):
         return request.render("ecorepair_qualirepar.portal_my_repairs", values)
 
     def _qualirepar_repair(self, repair_id, access_token):
-        """The repair (sudo) if this visitor may see it, else None."""
+        """The repair (sudo) if this visitor may see it, else None. GET only: werkzeug lets HEAD through the
+        routes' ``methods``, and a HEAD must not render the documents."""
+        if request.httprequest.method != "GET":
+            return None
         try:
             return self._document_check_access("repair.order", repair_id, access_token=access_token)
         except (AccessError, MissingError):
             return None
 
-    @http.route("/my/repairs/<int:repair_id>", type="http", auth="public", website=True)
+    @http.route("/my/repairs/<int:repair_id>", type="http", auth="public", methods=["GET"], website=True)
     def portal_my_repair(self, repair_id, access_token=None, **kw):
         repair_sudo = self._qualirepar_repair(repair_id, access_token)
         if repair_sudo is None:
@@ -57,14 +61,16 @@ class RepairPortal(CustomerPortal):
         }, "my_repairs_history", False, **kw)
         return request.render("ecorepair_qualirepar.portal_my_repair", values)
 
-    @http.route("/my/repairs/<int:repair_id>/report/<string:report>", type="http", auth="public", website=True)
+    @http.route("/my/repairs/<int:repair_id>/report/<string:report>", type="http", auth="public", methods=["GET"],
+                website=True)
     def portal_my_repair_report(self, repair_id, report, access_token=None, **kw):
         repair_sudo = self._qualirepar_repair(repair_id, access_token)
         if repair_sudo is None or report not in REPORTS or (report == "verification" and repair_sudo.state != "done"):
             return request.redirect("/my")
         return self._show_report(repair_sudo, "pdf", REPORTS[report], download=True)
 
-    @http.route("/my/repairs/<int:repair_id>/document/<int:document_id>", type="http", auth="public", website=True)
+    @http.route("/my/repairs/<int:repair_id>/document/<int:document_id>", type="http", auth="public",
+                methods=["GET"], website=True)
     def portal_my_repair_document(self, repair_id, document_id, access_token=None, **kw):
         """A public document of the repaired product (user manual, tips, notice: F10)."""
         repair_sudo = self._qualirepar_repair(repair_id, access_token)
@@ -77,10 +83,16 @@ class RepairPortal(CustomerPortal):
     @http.route()
     def portal_quote_decline(self, order_id, access_token=None, decline_message=None, **kwargs):
         """A repair quote refused online: the customer is sent the risk notice and the repair is cancelled, as when
-        the shop records the refusal (F21)."""
+        the shop records the refusal (F21). Only when this very request, by the quote's owner or with its token,
+        refused it: a quote the shop cancelled itself (to redo it) leaves the repair alone."""
+        try:
+            order_sudo = self._document_check_access("sale.order", order_id, access_token=access_token)
+        except (AccessError, MissingError):
+            order_sudo = None
+        declinable = bool(order_sudo and order_sudo._has_to_be_signed())
         response = super().portal_quote_decline(order_id, access_token=access_token, decline_message=decline_message,
                                                 **kwargs)
-        order_sudo = request.env["sale.order"].sudo().browse(order_id).exists()
-        if order_sudo.state == "cancel" and order_sudo.qualirepar_repair_id.state not in (False, "cancel", "done"):
-            order_sudo.qualirepar_repair_id.action_qualirepar_quote_refused()
+        repair_sudo = order_sudo.qualirepar_repair_id if declinable else None
+        if repair_sudo and order_sudo.state == "cancel" and repair_sudo.state not in ("cancel", "done"):
+            repair_sudo.action_qualirepar_quote_refused()
         return response

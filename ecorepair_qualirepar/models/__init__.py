@@ -1,3 +1,4 @@
+from . import qualirepar_access
 from . import qualirepar_fiche_metier
 from . import qualirepar_backend
 from . import qualirepar_backend_sync

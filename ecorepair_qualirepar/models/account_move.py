@@ -13,7 +13,8 @@ class AccountMove(models.Model):
     qualirepar_repair_ids = fields.Many2many(
         "repair.order", string="Repaired devices", compute="_compute_qualirepar_repair_ids",
         help="The QualiRépar repairs whose quotes this invoice bills.")
-    qualirepar_claim_ids = fields.One2many("qualirepar.claim", "invoice_id", string="Bonus claims", readonly=True)
+    qualirepar_claim_ids = fields.One2many("qualirepar.claim", "invoice_id", string="Bonus claims", readonly=True,
+                                           groups="ecorepair_qualirepar.group_qualirepar_accountant")
     qualirepar_bonus_amount = fields.Monetary(
         string="Bonus deducted", compute="_compute_qualirepar_bonus_amount",
         help="The bonus réparation deducted from the price incl. VAT, owed by the eco-organism.")
@@ -62,6 +63,7 @@ class AccountMove(models.Model):
                 if move.currency_id.compare_amounts(-line.price_unit * line.quantity, bonus) == 0:
                     continue
                 before = repair._qualirepar_money(-line.price_unit * line.quantity)
+                line = line.sudo()  # the bonus lines are the add-on's own
                 if bonus:
                     line.write({"price_unit": -bonus, "quantity": 1})
                     line.sale_line_ids.write({"price_unit": -bonus})
@@ -89,7 +91,7 @@ class AccountMove(models.Model):
         values = []
         for move in self:
             for repair, (line, _others) in move._qualirepar_bonus_lines_by_repair().items():
-                if not move.qualirepar_claim_ids.filtered(lambda c: c.bonus_line_id == line):
+                if not move.sudo().qualirepar_claim_ids.filtered(lambda c: c.bonus_line_id == line):
                     values.append({
                         "invoice_id": move.id,
                         "bonus_line_id": line.id,
@@ -106,6 +108,6 @@ class AccountMove(models.Model):
         with the invoice's, the account being reconcilable)."""
         for refund in self.filtered("reversed_entry_id"):
             organisms = refund.line_ids.filtered("qualirepar_is_bonus").qualirepar_bonus_partner_id
-            claims = refund.reversed_entry_id.qualirepar_claim_ids.filtered(
+            claims = refund.reversed_entry_id.sudo().qualirepar_claim_ids.filtered(
                 lambda c: c.partner_id in organisms and c.state != "cancel")
             claims._cancel_for_credit_note(refund)

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from ..clients import ApiError, EcologicClient, EcosystemClient
 from ..clients import ecologic as ecologic_api
 from ..clients import ecosystem as ecosystem_api
+from .qualirepar_access import MANAGER, check_role
 
 _logger = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ class QualireparBackend(models.Model):
         return f"{message}\n{details}" if details else message
 
     def action_test_connection(self):
+        check_role(self.env, MANAGER)
+        self.check_access("read")
         self.ensure_one()
         client = self._get_client()
         try:
@@ -133,6 +136,7 @@ class QualireparBackend(models.Model):
     def action_sync_reference_data(self):
         # Reference data is read-only for people: once the user may act on the connection,
         # the synchronisation writes it as superuser.
+        check_role(self.env, MANAGER)
         self.check_access("write")
         for backend in self.sudo():
             try:
@@ -175,6 +179,7 @@ class QualireparBackend(models.Model):
         return self._action_view("qualirepar.repair.site", _("Repair sites"))
 
     def _action_view(self, model, name):
+        self.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

@@ -15,13 +15,16 @@ CLAIM_STATES = [
     ("cancel", "Cancelled"),
 ]
 
+# What a person may change on a claim by hand (the rest changes through the add-on's methods).
+EDITABLE_FIELDS = {"remote_ref", "consumer_document", "consumer_document_name"}
+
 
 class QualireparClaim(models.Model):
     """The reimbursement of one bonus réparation by an eco-organism: one per repaired device of a posted invoice."""
 
     _name = "qualirepar.claim"
     _description = "QualiRépar bonus claim"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "qualirepar.guarded.mixin"]
     _order = "invoice_date desc, id desc"
     _check_company_auto = True
 
@@ -58,6 +61,15 @@ class QualireparClaim(models.Model):
     _sql_constraints = [
         ("bonus_line_uniq", "unique(bonus_line_id)", "This bonus already has a claim."),
     ]
+
+    def _qualirepar_guarded_changes(self, vals):
+        """Everything but the organism's reference (typed by a person who found a claim on the organism's site),
+        the customer's document and the chatter is the add-on's to change."""
+        names = {name for name in vals.keys() & self._fields.keys()
+                 if name not in EDITABLE_FIELDS and not name.startswith(("message_", "activity_"))}
+        if not self:
+            return {name for name in names if vals[name]}
+        return self._qualirepar_changed(vals, names)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -14,6 +14,7 @@ from odoo.exceptions import UserError
 
 from ..clients import ApiError, TemporaryError
 from ..clients import claims as claims_api
+from .qualirepar_access import ACCOUNTANT, check_role
 from .qualirepar_backend import ORGANISMS
 
 _logger = logging.getLogger(__name__)
@@ -69,24 +70,34 @@ class QualireparClaim(models.Model):
     def action_submit(self):
         """Send now: the claim goes first in the queue of the scheduled action, started at once (no call to the
         organism in the user's transaction)."""
-        self.filtered(lambda c: c.state in ("to_send", "sending")).write({"next_attempt_date": False})
-        self.env.ref("ecorepair_qualirepar.ir_cron_qualirepar_submit_claims")._trigger()
+        self._qualirepar_check_accountant()
+        self.sudo().filtered(lambda c: c.state in ("to_send", "sending")).write({"next_attempt_date": False})
+        self.env.ref("ecorepair_qualirepar.ir_cron_qualirepar_submit_claims").sudo()._trigger()
         return True
 
     def action_check(self):
         """Checked again by a person: a creation whose answer was lost has been looked for on the organism's
         site; without a reference entered, it is sent again."""
-        self.filtered(lambda c: not c.remote_ref and c.state == "to_fix").remote_create_started = False
-        return super().action_check()
+        self._qualirepar_check_accountant()
+        claims = self.sudo()
+        claims.filtered(lambda c: not c.remote_ref and c.state == "to_fix").remote_create_started = False
+        return super(QualireparClaim, claims).action_check()
 
     def action_refresh_status(self):
-        self.env.ref("ecorepair_qualirepar.ir_cron_qualirepar_refresh_claims")._trigger()
+        self._qualirepar_check_accountant()
+        self.env.ref("ecorepair_qualirepar.ir_cron_qualirepar_refresh_claims").sudo()._trigger()
         return True
+
+    def _qualirepar_check_accountant(self):
+        """The claims' buttons are the accountant's (and the manager's), on claims of their companies."""
+        check_role(self.env, ACCOUNTANT)
+        self.check_access("write")
 
     def action_resubmit(self):
         """A rejected claim, corrected, goes again: Ecologic updates it, ecosystem gets a new one (its documents
         cannot be uploaded twice), the rejected reference kept."""
-        for claim in self.filtered(lambda c: c.state == "rejected"):
+        self._qualirepar_check_accountant()
+        for claim in self.sudo().filtered(lambda c: c.state == "rejected"):
             values = {"state": "to_send", "reject_code": False, "reject_reason": False, "validation_errors": False,
                       "last_error": False, "attempt_count": 0, "next_attempt_date": False}
             if claim.organism == "ecosystem":

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_round
 
 from ..clients import ApiError
+from .qualirepar_access import WORKSHOP, check_role
 
 PIEC_INCREASE = 0.20  # +20 % when a part from the circular economy is used on an R.224-32 equipment
 # A change of these fields of a repair may open or close its right to the bonus.
@@ -11,11 +12,17 @@ ELIGIBILITY_FIELDS = {
     "qualirepar_out_of_warranty", "qualirepar_serial_number", "qualirepar_imei", "lot_id",
 }
 
+# The bonus as the organism gave it: written by the lookup only.
+BONUS_FIELDS = {"qualirepar_bonus_base", "qualirepar_bonus_amount", "qualirepar_bonus_message",
+                "qualirepar_bonus_checked_on"}
+
 
 class RepairOrder(models.Model):
     """The bonus réparation of a repair: looked up at intake (F3), on the quote (F4) and at invoicing."""
 
-    _inherit = "repair.order"
+    _name = "repair.order"
+    _inherit = ["repair.order", "qualirepar.guarded.mixin"]
+    _qualirepar_guarded_fields = frozenset(BONUS_FIELDS)
 
     qualirepar_price_estimate = fields.Monetary(
         string="Estimated price incl. VAT",
@@ -100,6 +107,8 @@ class RepairOrder(models.Model):
 
     def action_qualirepar_check_bonus(self):
         """F3: ask the eco-organism now whether this device gets a bonus, and how much."""
+        check_role(self.env, WORKSHOP)
+        self.check_access("write")
         for repair in self:
             if repair.sale_order_id:
                 repair.sale_order_id.action_qualirepar_check_bonus()
@@ -125,5 +134,5 @@ class RepairOrder(models.Model):
         }
         if remote or base:
             values["qualirepar_bonus_base"] = base
-        self.write(values)
+        self.sudo().write(values)
         return bonus, message

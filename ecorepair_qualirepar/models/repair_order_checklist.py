@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .qualirepar_access import FRONT_OFFICE, check_role
+
 
 class RepairOrder(models.Model):
     """Check-in / check-out control points of the repair's fiche métier (F7, F20) and refused quotes (F21)."""
@@ -104,6 +106,8 @@ class RepairOrder(models.Model):
     # Refused quote (F21)
     def action_qualirepar_quote_refused(self):
         """Send the customer the risk notice of the device's family, cancel the quote and the repair."""
+        check_role(self.env, FRONT_OFFICE)
+        self.check_access("write")
         template = self.env.ref("ecorepair_qualirepar.mail_template_qualirepar_quote_refused")
         for repair in self:
             if not repair.partner_id:

@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from .qualirepar_access import FRONT_OFFICE, check_role
+
 
 class RepairOrder(models.Model):
     """The documents of the repaired device's product and categories, shown and sent to the customer (F10)."""
@@ -40,6 +42,8 @@ class RepairOrder(models.Model):
 
     def action_qualirepar_send_documents(self):
         """Open the mail composer with the documents visible to the customer attached."""
+        check_role(self.env, FRONT_OFFICE)
+        self.check_access("write")
         self.ensure_one()
         documents = self._qualirepar_customer_documents()
         if not documents:

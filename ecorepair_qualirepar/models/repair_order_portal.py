@@ -1,4 +1,8 @@
+import uuid
+
 from odoo import fields, models
+
+from .qualirepar_access import FRONT_OFFICE, WORKSHOP, check_role
 
 
 class RepairOrder(models.Model):
@@ -9,10 +13,24 @@ class RepairOrder(models.Model):
     _inherit = ["repair.order", "portal.mixin"]
 
     internal_notes = fields.Html(groups="base.group_user")  # never for the customer, whatever the way in
+    # The key to the repair's page: for the shop's staff (the add-on reads it as superuser to build the links).
+    access_token = fields.Char(groups=WORKSHOP)
     qualirepar_start_date = fields.Datetime(string="Repair started on", readonly=True, copy=False)
     qualirepar_delivered_date = fields.Datetime(
         string="Handed back on", readonly=True, copy=False, tracking=True,
         help="When the repaired device was handed back to the customer.")
+
+    def _portal_ensure_token(self):
+        return super(RepairOrder, self.sudo())._portal_ensure_token()
+
+    def action_qualirepar_renew_access_token(self):
+        """A new tracking link: the one the customer was sent no longer opens the repair's page."""
+        check_role(self.env, FRONT_OFFICE)
+        self.check_access("write")
+        for repair in self.sudo():
+            repair.access_token = str(uuid.uuid4())
+            repair.message_post(body=self.env._("The tracking link was renewed: the former link no longer works."))
+        return True
 
     def _compute_access_url(self):
         super()._compute_access_url()
@@ -33,12 +51,15 @@ class RepairOrder(models.Model):
 
     def action_qualirepar_hand_back(self):
         """The customer has collected the repaired device."""
+        check_role(self.env, WORKSHOP)
+        self.check_access("write")
         self.filtered(lambda r: r.state == "done" and not r.qualirepar_delivered_date).qualirepar_delivered_date = \
             fields.Datetime.now()
         return True
 
     def action_qualirepar_portal_preview(self):
         """The repair's page as its customer sees it."""
+        check_role(self.env, WORKSHOP)
         self.ensure_one()
         return {"type": "ir.actions.act_url", "target": "self", "url": self.get_portal_url()}
 

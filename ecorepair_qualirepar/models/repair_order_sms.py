@@ -5,6 +5,8 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .qualirepar_access import FRONT_OFFICE, check_role
+
 # notification: (SMS template, e-mail template sent to a customer without mobile number)
 NOTIFICATIONS = {
     "ready": ("sms_template_qualirepar_repair_ready", "mail_template_qualirepar_repair_ready"),
@@ -48,6 +50,8 @@ class RepairOrder(models.Model):
 
     def action_qualirepar_send_tracking_link(self):
         """Send the customer the link to the repair's page in the portal (SMS, or e-mail without mobile)."""
+        check_role(self.env, FRONT_OFFICE)
+        self.check_access("write")
         for repair in self:
             customer = repair.partner_id
             if not customer or customer.phone_sanitized_blacklisted or not (customer.mobile or customer.email):

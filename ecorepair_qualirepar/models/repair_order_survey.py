@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .qualirepar_access import WORKSHOP, check_role
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -51,6 +53,7 @@ class RepairOrder(models.Model):
         return self.qualirepar_survey_input_ids.filtered(lambda a: a.state != "done")[:1]
 
     def action_qualirepar_survey_answers(self):
+        check_role(self.env, WORKSHOP)
         action = self.env["ir.actions.act_window"]._for_xml_id("ecorepair_qualirepar.action_qualirepar_survey_answers")
         action["domain"] = [("qualirepar_repair_id", "in", self.ids)]
         action["context"] = {}

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .qualirepar_access import MANAGER, check_role
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -26,4 +28,5 @@ class ResConfigSettings(models.TransientModel):
             settings.qualirepar_fiche_held_count = len(company.qualirepar_business_sheet_ids)
 
     def action_qualirepar_backends(self):
+        check_role(self.env, MANAGER)
         return self.env["ir.actions.act_window"]._for_xml_id("ecorepair_qualirepar.action_qualirepar_backend")

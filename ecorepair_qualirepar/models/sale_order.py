@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from .qualirepar_access import WORKSHOP, check_role
+
 
 class SaleOrder(models.Model):
     """The quote of a QualiRépar repair: bonus line (F4) and the circular-economy parts option (D.224-35)."""
@@ -84,19 +86,23 @@ class SaleOrder(models.Model):
                 order._qualirepar_drop_lines(bonus_lines)
             elif bonus_lines:
                 if bonus_lines[0].price_unit != -bonus or bonus_lines[0].product_uom_qty != 1:
-                    bonus_lines[0].write({"price_unit": -bonus, "product_uom_qty": 1})
+                    bonus_lines[0].sudo().write({"price_unit": -bonus, "product_uom_qty": 1})
                 order._qualirepar_drop_lines(bonus_lines[1:])
             else:
-                self.env["sale.order.line"].create({"order_id": order.id, **order._qualirepar_bonus_line_values(bonus)})
+                self.env["sale.order.line"].sudo().create(
+                    {"order_id": order.id, **order._qualirepar_bonus_line_values(bonus)})
 
     def _qualirepar_drop_lines(self, lines):
-        """Lines of a confirmed order cannot be deleted: they go to quantity 0."""
+        """Lines of a confirmed order cannot be deleted: they go to quantity 0 (bonus lines: the add-on's own)."""
+        lines = lines.sudo()
         locked = lines._check_line_unlink()
         locked.write({"product_uom_qty": 0})
         (lines - locked).unlink()
 
     def action_qualirepar_check_bonus(self):
         """F3 on the quote: ask the eco-organism now; an unreachable organism is an error for the user."""
+        check_role(self.env, WORKSHOP)
+        self.check_access("write")
         orders = self.filtered("qualirepar_repair_id")
         if not orders:
             raise UserError(self.env._("This quote is not the quote of one QualiRépar repair."))

@@ -5,10 +5,14 @@ from .product_template import PART_ORIGINS
 
 # A change of these fields on a quote line changes the bonus the quote is entitled to.
 BONUS_INPUTS = {"product_id", "product_uom_qty", "price_unit", "discount", "tax_id", "qualirepar_part_origin"}
+# What makes the bonus line: the add-on sets it from the organism's answer.
+BONUS_LINE_FIELDS = {"product_id", "name", "product_uom_qty", "price_unit", "discount", "tax_id"}
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "qualirepar.guarded.mixin"]
+    _qualirepar_guarded_fields = frozenset({"qualirepar_is_bonus"})
 
     qualirepar_is_bonus = fields.Boolean(string="Bonus réparation line", readonly=True, copy=False)
     qualirepar_part_origin = fields.Selection(
@@ -23,6 +27,10 @@ class SaleOrderLine(models.Model):
             else:
                 line.qualirepar_part_origin = (line.move_ids[:1].qualirepar_part_origin
                                                or line.product_id.qualirepar_part_origin or "new")
+
+    def _qualirepar_guarded_changes(self, vals):
+        return super()._qualirepar_guarded_changes(vals) | self.filtered("qualirepar_is_bonus")._qualirepar_changed(
+            vals, BONUS_LINE_FIELDS)
 
     def _compute_tax_id(self):
         bonus_lines = self.filtered("qualirepar_is_bonus")

@@ -1,6 +1,8 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
+from ..models.qualirepar_access import ACCOUNTANT, check_role
+
 AGES = [
     ("0-15", "0–15 days"),
     ("16-30", "16–30 days"),
@@ -67,6 +69,7 @@ class QualireparBonusAging(models.Model):
     def action_open_organisms_ledger(self):
         """The partner ledger of the eco-organisms: the posted items of the companies' bonus accounts (the
         invoices' bonuses and the remittances that pay them)."""
+        check_role(self.env, ACCOUNTANT)
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_account_moves_ledger_partner")
         action.update({
             "name": self.env._("Eco-organisms ledger"),

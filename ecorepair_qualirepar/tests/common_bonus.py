@@ -13,7 +13,7 @@ class BonusCase(AccountTestInvoicingCommon):
     @classmethod
     def get_default_groups(cls):
         return super().get_default_groups() | cls.env.ref("stock.group_stock_manager") | cls.env.ref(
-            "sales_team.group_sale_manager")
+            "sales_team.group_sale_manager") | cls.env.ref("ecorepair_qualirepar.group_qualirepar_manager")
 
     @classmethod
     def setUpClass(cls):

@@ -28,7 +28,7 @@ class TestChecklist(TransactionCase):
         cls.chainsaw = cls.env["product.product"].create({"name": "Chainsaw CS-50", "categ_id": cls.chainsaws.id})
         cls.mower = cls.env["product.product"].create({"name": "Mower M-40", "categ_id": cls.mowers.id})
         cls.customer = cls.env["res.partner"].create({"name": "Paul Martin", "email": "paul.martin@example.com"})
-        cls.technician = new_test_user(cls.env, "checklist_technician", groups="stock.group_stock_user")
+        cls.technician = new_test_user(cls.env, "checklist_technician", groups="ecorepair_qualirepar.group_qualirepar_user")
 
     def new_repair(self, product=None):
         return self.env["repair.order"].create(

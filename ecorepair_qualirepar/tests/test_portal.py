@@ -168,3 +168,79 @@ class TestPortalTour(PortalCase):
         answer = repair.qualirepar_survey_input_ids
         self.assertEqual(answer.state, "done")
         self.assertIn("Un SMS la veille de la restitution.", answer.user_input_line_ids.mapped("value_text_box"))
+
+
+@tagged("post_install", "-at_install")
+class TestPortalRoutes(PortalCase):
+    """Every route of the add-on called as the public, as the owner, as another customer, with and without the
+    repair's token: who sees what, and who may refuse a quote."""
+
+    def visit(self, visitor, url, token=None):
+        """The answer to ``visitor`` (None: the public) opening ``url``, with ``token`` if given."""
+        if visitor:
+            self.authenticate(visitor, visitor)
+        else:
+            self.authenticate(None, None)
+        return self.url_open(f"{url}?access_token={token}" if token else url)
+
+    def test_who_sees_what(self):
+        repair = self.invoiced_and_done()
+        manual = self.env["qualirepar.product.document"].create({
+            "name": "Manuel Serie 4", "document_type": "manual", "customer_visible": True,
+            "product_tmpl_id": self.washer.product_tmpl_id.id, "datas": base64.b64encode(b"%PDF-1.4 notice"),
+            "filename": "notice.pdf"})
+        token = repair._portal_ensure_token()
+        routes = {
+            "page": (repair.access_url, lambda r: repair.name in r.text),
+            "intake slip": (f"{repair.access_url}/report/intake_slip",
+                            lambda r: r.headers.get("Content-Type") == "application/pdf"),
+            "verification": (f"{repair.access_url}/report/verification",
+                             lambda r: r.headers.get("Content-Type") == "application/pdf"),
+            "document": (f"{repair.access_url}/document/{manual.id}", lambda r: r.content == b"%PDF-1.4 notice"),
+        }
+        visitors = [  # (visitor, token, may see)
+            (None, None, False), (None, "wrong", False), (None, token, True),
+            ("marie", None, True), ("paul", None, False), ("paul", "wrong", False), ("paul", token, True),
+        ]
+        for name, (url, shown) in routes.items():
+            for visitor, given, allowed in visitors:
+                with self.subTest(route=name, visitor=visitor or "public", token=given):
+                    self.assertEqual(shown(self.visit(visitor, url, given)), allowed)
+        for visitor, allowed in ((None, False), ("marie", True), ("paul", False)):
+            with self.subTest(route="list", visitor=visitor or "public"):
+                self.assertEqual(repair.name in self.visit(visitor, "/my/repairs").text, allowed)
+
+    def test_head_and_options_render_no_document(self):
+        repair = self.quoted()
+        url = repair.get_portal_url(suffix="/report/intake_slip")
+        self.assertEqual(self.url_open(url).headers["Content-Type"], "application/pdf")
+        for method in ("HEAD", "OPTIONS"):
+            with self.subTest(method=method):
+                answer = self.opener.request(method, self.base_url() + url, timeout=12, allow_redirects=False)
+                self.assertNotEqual(answer.status_code, 200)
+                self.assertNotEqual(answer.headers.get("Content-Type"), "application/pdf")
+
+    def test_public_cannot_refuse_a_quote_the_shop_cancelled(self):
+        repair = self.quoted()
+        order = repair.sale_order_id
+        order._action_cancel()  # the shop cancels the quote to redo it
+        notices = repair.message_ids
+        for token in (None, order.access_token):
+            self.authenticate(None, None)
+            url = f"/my/orders/{order.id}/decline" + (f"?access_token={token}" if token else "")
+            self.url_open(url, data={"decline_message": "Trop cher", "csrf_token": http.Request.csrf_token(self)})
+            self.env.invalidate_all()
+            self.assertNotEqual(repair.state, "cancel", "the repair goes on")
+            self.assertEqual(repair.message_ids, notices, "no risk notice sent")
+
+    def test_renewed_tracking_link(self):
+        repair = self.quoted()
+        old_url = repair.get_portal_url()
+        self.assertIn(repair.name, self.url_open(old_url).text)
+        front_office = new_test_user(self.env, "front_desk", groups="ecorepair_qualirepar.group_qualirepar_front_office")
+        repair.with_user(front_office).action_qualirepar_renew_access_token()
+        self.assertNotIn(repair.name, self.url_open(old_url).text)
+        self.assertIn(repair.name, self.url_open(repair.get_portal_url()).text)
+        with self.assertRaises(AccessError):
+            workshop = new_test_user(self.env, "bench", groups="ecorepair_qualirepar.group_qualirepar_user")
+            repair.with_user(workshop).action_qualirepar_renew_access_token()

@@ -32,7 +32,7 @@ class TestProductDocuments(TransactionCase):
             "name": "Descaling tips", "document_type": "tips", "datas": PDF, "customer_visible": True,
             "categ_id": cls.kitchen.id})
         cls.repair = cls.env["repair.order"].create({"partner_id": cls.customer.id, "product_id": cls.chainsaw.id})
-        cls.clerk = new_test_user(cls.env, "counter_clerk", groups="stock.group_stock_user", email="clerk@example.com")
+        cls.clerk = new_test_user(cls.env, "counter_clerk", groups="ecorepair_qualirepar.group_qualirepar_front_office", email="clerk@example.com")
 
     def test_documents_of_product_and_categories(self):
         self.assertEqual(self.repair.qualirepar_document_ids, self.manual | self.exploded | self.recall)

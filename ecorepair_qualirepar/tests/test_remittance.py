@@ -17,7 +17,7 @@ class TestRemittance(EcologicBonusCase):
         cls.bank = cls.company_data["default_journal_bank"]
         cls.today = fields.Date.context_today(cls.env.user)
         cls.accountant = new_test_user(
-            cls.env, login="comptable", groups="account.group_account_invoice", company_id=cls.company.id)
+            cls.env, login="remittance_accountant", groups="ecorepair_qualirepar.group_qualirepar_accountant", company_id=cls.company.id)
 
     def claim(self, days_ago=0):
         """The 50 € ecosystem claim of a laptop repaired for 180 € incl. VAT, invoiced ``days_ago``."""

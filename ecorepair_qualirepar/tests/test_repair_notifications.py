@@ -25,7 +25,7 @@ class TestRepairNotifications(SMSCase, MailCase):
         cls.device = cls.env["product.product"].create({"name": "Washing machine WM-7"})
         cls.pump = cls.env["product.product"].create({"name": "Drain pump", "is_storable": True})
         cls.belt = cls.env["product.product"].create({"name": "Drum belt", "is_storable": True})
-        cls.clerk = new_test_user(cls.env, "workshop_clerk", groups="stock.group_stock_user", email="clerk@example.com")
+        cls.clerk = new_test_user(cls.env, "workshop_clerk", groups="ecorepair_qualirepar.group_qualirepar_front_office", email="clerk@example.com")
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
 
     def repair(self, partner, **values):

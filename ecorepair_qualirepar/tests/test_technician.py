@@ -13,8 +13,8 @@ class TestTechnician(TransactionCase):
         super().setUpClass()
         cls.fiche = cls.env.ref("ecorepair_qualirepar.fiche_metier_1")
         cls.other_fiche = cls.env.ref("ecorepair_qualirepar.fiche_metier_4")
-        cls.user = new_test_user(cls.env, "repair_tech_user", groups="stock.group_stock_user")
-        cls.manager = new_test_user(cls.env, "repair_tech_manager", groups="stock.group_stock_manager")
+        cls.user = new_test_user(cls.env, "repair_tech_user", groups="ecorepair_qualirepar.group_qualirepar_user")
+        cls.manager = new_test_user(cls.env, "repair_tech_manager", groups="ecorepair_qualirepar.group_qualirepar_manager")
         Employee = cls.env["hr.employee"]
         cls.tech = Employee.create({"name": "Léa Martin", "user_id": cls.user.id})
         cls.expired = Employee.create({"name": "Paul Durand"})

@@ -2,6 +2,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
+from ..models.qualirepar_access import ACCOUNTANT, check_role
+
 OPEN_CLAIM_DOMAIN = [("state", "not in", ("paid", "cancel")), ("amount_residual", "!=", 0)]
 
 
@@ -123,6 +125,8 @@ class QualireparRemittanceWizard(models.TransientModel):
 
     def action_confirm(self):
         """Post the bank entry, match each covered bonus with what was paid for it, and close the claims."""
+        check_role(self.env, ACCOUNTANT)
+        self.check_access("write")
         self.ensure_one()
         lines = self._check_amounts()
         label = self.reference or self.env._("Bonus réparation remittance of %s", self.partner_id.name)
@@ -150,7 +154,7 @@ class QualireparRemittanceWizard(models.TransientModel):
         self.env["account.move.line"]._reconcile_plan(
             [credit | line.claim_id.bonus_line_id for line, credit in zip(lines, credits)])
         for line in lines:
-            line.claim_id._record_payment(line.amount_paid, self.date, self.reference, move)
+            line.claim_id.sudo()._record_payment(line.amount_paid, self.date, self.reference, move)
         return move._get_records_action()
 
 
