@@ -17,3 +17,4 @@ from . import test_claim_check
 from . import test_product_documents
 from . import test_repair_notifications
 from . import test_portal
+from . import test_input_validation
