@@ -29,16 +29,19 @@ def intake(env, product, partner, serial):
 
 
 def seed_history(env, template):
-    """PAST_REPAIRS finished repairs, each with its own serial number, copied from ``template`` in SQL."""
+    """PAST_REPAIRS finished repairs, each with its own serial number (and its key, the same: no separator),
+    copied from ``template`` in SQL."""
     env.flush_all()
     cr = env.cr
     cr.execute("""SELECT column_name FROM information_schema.columns
                   WHERE table_name = 'repair_order' AND column_name NOT IN
-                  ('id', 'name', 'state', 'qualirepar_serial_number', 'qualirepar_done_date')""")
+                  ('id', 'name', 'state', 'qualirepar_serial_number', 'qualirepar_serial_key',
+                   'qualirepar_done_date')""")
     columns = ", ".join(f'"{name}"' for (name,) in cr.fetchall())
     cr.execute(f"""
-        INSERT INTO repair_order ({columns}, name, state, qualirepar_serial_number, qualirepar_done_date)
-        SELECT {columns}, 'HIST/' || n, 'done', 'HIST' || lpad(n::text, 9, '0'),
+        INSERT INTO repair_order ({columns}, name, state, qualirepar_serial_number, qualirepar_serial_key,
+                                  qualirepar_done_date)
+        SELECT {columns}, 'HIST/' || n, 'done', 'HIST' || lpad(n::text, 9, '0'), 'HIST' || lpad(n::text, 9, '0'),
                now() - mod(n, 720) * interval '1 day'
           FROM repair_order, generate_series(1, %s) AS n
          WHERE repair_order.id = %s""", (PAST_REPAIRS, template.id))
@@ -68,7 +71,7 @@ def main():
             env.invalidate_all()
         env.cr.execute("""EXPLAIN SELECT id FROM repair_order WHERE state = 'done' AND company_id = %s
                           AND qualirepar_done_date >= now() - interval '3 months'
-                          AND (qualirepar_serial_number IN ('HIST000000010') OR qualirepar_imei IN ('HIST000000010'))
+                          AND (qualirepar_serial_key IN ('HIST000000010') OR qualirepar_imei IN ('HIST000000010'))
                           ORDER BY qualirepar_done_date DESC LIMIT 1""", (returned.company_id.id,))
         plan = "\n".join(f"    {line}" for (line,) in env.cr.fetchall())
         total = env["repair.order"].search_count([])

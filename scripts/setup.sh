@@ -5,8 +5,9 @@ source "$(dirname "$0")/env.sh"
 
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-# 1. System packages (Debian): PostgreSQL, wkhtmltopdf, Chromium, build headers.
-DEBS=(postgresql postgresql-client wkhtmltopdf chromium fonts-dejavu-core poppler-utils
+# 1. System packages (Debian): PostgreSQL, wkhtmltopdf, Chromium, build headers. wkhtmltopdf draws with the
+#    system's fonts: Noto CJK for Chinese, Japanese and Korean names, Symbola for emoji (monochrome).
+DEBS=(postgresql postgresql-client wkhtmltopdf chromium fonts-dejavu-core fonts-noto-cjk fonts-symbola poppler-utils
       libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev libjpeg-dev zlib1g-dev
       python3-venv git curl)
 missing=()

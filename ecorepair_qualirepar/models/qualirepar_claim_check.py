@@ -66,26 +66,27 @@ class QualireparClaim(models.Model):
                 claim.backend_id = backend
 
     def _qualirepar_duplicates(self):
-        """{claim: the earlier live claims of the same device within the repair warranty}, in one search."""
-        identifiers = set(filter(None, self.repair_id.mapped("qualirepar_serial_number")
+        """{claim: the earlier live claims of the same device within the repair warranty}, in one search. The
+        device is told by its serial number however it was typed (its key), or its IMEI."""
+        identifiers = set(filter(None, self.repair_id.mapped("qualirepar_serial_key")
                                  + self.repair_id.mapped("qualirepar_imei")))
         if not identifiers:
             return {}
         others = self.search([
             ("state", "not in", ("cancel", "rejected")),
-            "|", ("repair_id.qualirepar_serial_number", "in", list(identifiers)),
+            "|", ("repair_id.qualirepar_serial_key", "in", list(identifiers)),
             ("repair_id.qualirepar_imei", "in", list(identifiers)),
         ])
         result = {}
         for claim in self:
-            device = {claim.repair_id.qualirepar_serial_number, claim.repair_id.qualirepar_imei} - {False}
+            device = {claim.repair_id.qualirepar_serial_key, claim.repair_id.qualirepar_imei} - {False}
             day = claim.invoice_date or fields.Date.today()
             since = day - relativedelta(months=claim.company_id.qualirepar_warranty_months)
             # Only the earlier claims count: the first claim of a device stays good.
             result[claim] = others.filtered(
                 lambda o: o != claim and o.invoice_date and since <= o.invoice_date
                 and (o.invoice_date, o.id) < (day, claim.id)
-                and device & {o.repair_id.qualirepar_serial_number, o.repair_id.qualirepar_imei})
+                and device & {o.repair_id.qualirepar_serial_key, o.repair_id.qualirepar_imei})
         return result
 
     # ------------------------------------------------------------------ the checks

@@ -1,7 +1,10 @@
+import base64
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from .qualirepar_control_point_template import KINDS, PHASES
+from .repair_order import check_photo
 
 VALUE_FIELD_OF_KIND = {"yes_no": "value_yes_no", "measure": "value_measure", "text": "value_text", "photo": "photo"}
 VALUE_FIELDS = set(VALUE_FIELD_OF_KIND.values())
@@ -52,6 +55,12 @@ class QualireparControlPoint(models.Model):
         self.ensure_one()
         return ((not self.min_value or self.value_measure >= self.min_value)
                 and (not self.max_value or self.value_measure <= self.max_value))
+
+    @api.constrains("photo")
+    def _check_photo(self):
+        for point in self.with_context(bin_size=False).filtered("photo"):
+            check_photo(self.env, base64.b64decode(point.photo),
+                        self.env._("The photo of the control point “%s”", point.name))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,9 +1,16 @@
+import base64
+import re
+
+from datetime import date
+
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 from stdnum import imei as stdnum_imei
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_amount, format_date, human_size
+from odoo.tools.mimetypes import guess_mimetype
 
 PAYMENT_METHODS = [
     ("cash", "Cash"),
@@ -15,9 +22,38 @@ PAYMENT_METHODS = [
 CONSENTS = ("qualirepar_consent_gdpr", "qualirepar_consent_piec")
 
 
+# What a nameplate shows: letters, digits, spaces and a few separators. Anything else (< > " ' ; & …) is a typo
+# or a paste from elsewhere, and would be sent as is to the eco-organism.
+SERIAL_PATTERN = re.compile(r"[\w .\-/:#+()]+")
+# Purchases before this are rare enough (a vintage hi-fi, a sewing machine) that the shop is asked to check the year.
+PURCHASE_DATE_CHECK_BEFORE = date(1990, 1, 1)
+# A payment at intake above this (in the company's currency, the euro for a French shop) is a typo: no repair of
+# a consumer device (household appliances, electronics, bikes, clothes: what the bonus réparation covers) costs
+# that much, and a payment at intake is a deposit on the repair.
+INTAKE_AMOUNT_MAX = 10_000
+# Photos are raster images, told by their bytes (never by the file's name): what browsers, the PDF reports and
+# the eco-organisms show. An SVG is a document that may carry scripts; HEIC is not known to Odoo.
+PHOTO_MIMETYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
+PHOTO_MAX_BYTES = 10 * 1024 * 1024  # a phone's photo at full resolution weighs 2 to 6 MB
+
+
 def normalize_serial(value):
     """A serial number or IMEI as the shop compares them: upper case, no spaces or dashes."""
     return "".join(ch for ch in (value or "").upper() if ch.isalnum()) or False
+
+
+def check_photo(env, content, what):
+    """Refuse ``content`` (bytes) if it is not a photo of a reasonable size; ``what`` names it in the message,
+    translated and capitalised ("The nameplate photo")."""
+    mimetype = guess_mimetype(content or b"", default="application/octet-stream")
+    if mimetype not in PHOTO_MIMETYPES:
+        raise ValidationError(env._(
+            "%(what)s is not a photo but a file of type %(type)s: take a JPEG, PNG, WebP or GIF picture.",
+            what=what, type=mimetype))
+    if len(content) > PHOTO_MAX_BYTES:
+        raise ValidationError(env._(
+            "%(what)s weighs %(size)s, more than the %(max)s allowed: take it again at a lower resolution.",
+            what=what, size=human_size(len(content)), max=human_size(PHOTO_MAX_BYTES)))
 
 
 class RepairOrder(models.Model):
@@ -42,7 +78,11 @@ class RepairOrder(models.Model):
         help="From the product type; set it by hand when the organism's catalogue does not give it.")
     qualirepar_serial_number = fields.Char(
         string="Serial number", compute="_compute_qualirepar_serial_number", store=True, readonly=False,
-        index="btree_not_null", tracking=True, help="Serial number or IMEI written on the device's nameplate.")
+        tracking=True, help="Serial number or IMEI written on the device's nameplate.")
+    qualirepar_serial_key = fields.Char(
+        string="Serial number (compared)", compute="_compute_qualirepar_serial_key", store=True,
+        index="btree_not_null", help="The serial number in capitals without spaces or separators: "
+        "how two repairs of the same device are found, however it was typed.")
     qualirepar_imei = fields.Char(string="IMEI", tracking=True, index="btree_not_null")
     qualirepar_purchase_date = fields.Date(string="Purchase date")
     qualirepar_out_of_warranty = fields.Boolean(
@@ -114,6 +154,11 @@ class RepairOrder(models.Model):
         for repair in self:
             if repair.lot_id:
                 repair.qualirepar_serial_number = repair.lot_id.name
+
+    @api.depends("qualirepar_serial_number")
+    def _compute_qualirepar_serial_key(self):
+        for repair in self:
+            repair.qualirepar_serial_key = normalize_serial(repair.qualirepar_serial_number)
 
     @api.depends("partner_id.commercial_partner_id.is_company")
     def _compute_qualirepar_business_customer(self):
@@ -190,18 +235,81 @@ class RepairOrder(models.Model):
     @api.constrains("qualirepar_imei")
     def _check_qualirepar_imei(self):
         for repair in self:
-            if repair.qualirepar_imei and not stdnum_imei.is_valid(repair.qualirepar_imei):
+            imei = repair.qualirepar_imei
+            # stdnum also takes 14 digits (no check digit) and 16 (IMEISV): the nameplate shows the 15.
+            if imei and not (len(stdnum_imei.compact(imei)) == 15 and stdnum_imei.is_valid(imei)):
                 raise ValidationError(self.env._(
                     "The IMEI “%s” is not valid: an IMEI has 15 digits and its last digit is a check digit. "
-                    "Dial *#06# on the phone to read it.", repair.qualirepar_imei))
+                    "Dial *#06# on the phone to read it.", imei))
+
+    @api.constrains("qualirepar_serial_number")
+    def _check_qualirepar_serial_number(self):
+        for repair in self:
+            serial = repair.qualirepar_serial_number
+            if not serial:
+                continue
+            if not any(ch.isalnum() for ch in serial):
+                raise ValidationError(self.env._(
+                    "The serial number “%s” has no letter or digit: type it as written on the device's nameplate.",
+                    serial))
+            if not SERIAL_PATTERN.fullmatch(serial):
+                raise ValidationError(self.env._(
+                    "The serial number “%(serial)s” holds characters that are not on a nameplate (%(chars)s): "
+                    "type only letters, digits, spaces and - . / : # + ( ).",
+                    serial=serial, chars=" ".join(sorted(set(SERIAL_PATTERN.sub("", serial))))))
+
+    @api.constrains("qualirepar_purchase_date")
+    def _check_qualirepar_purchase_date(self):
+        today = fields.Date.context_today(self)
+        for repair in self:
+            if repair.qualirepar_purchase_date and repair.qualirepar_purchase_date > today:
+                raise ValidationError(self.env._(
+                    "The purchase date %s is in the future: give the date on the customer's receipt.",
+                    format_date(self.env, repair.qualirepar_purchase_date)))
+
+    @api.onchange("qualirepar_purchase_date")
+    def _onchange_qualirepar_purchase_date(self):
+        if self.qualirepar_purchase_date and self.qualirepar_purchase_date < PURCHASE_DATE_CHECK_BEFORE:
+            return {"warning": {
+                "title": self.env._("Purchase date"),
+                "message": self.env._(
+                    "The purchase date %(date)s is before %(year)s: check the year on the customer's receipt.",
+                    date=format_date(self.env, self.qualirepar_purchase_date), year=PURCHASE_DATE_CHECK_BEFORE.year),
+            }}
+
+    @api.constrains("qualirepar_intake_amount")
+    def _check_qualirepar_intake_amount(self):
+        for repair in self:
+            amount = repair.qualirepar_intake_amount
+            if amount < 0:
+                raise ValidationError(self.env._(
+                    "The amount paid at intake cannot be negative (%s): enter what the customer paid.",
+                    format_amount(self.env, amount, repair.currency_id)))
+            if amount > INTAKE_AMOUNT_MAX:
+                raise ValidationError(self.env._(
+                    "The amount paid at intake, %(amount)s, is more than %(max)s: check the amount.",
+                    amount=format_amount(self.env, amount, repair.currency_id),
+                    max=format_amount(self.env, INTAKE_AMOUNT_MAX, repair.currency_id)))
+
+    @api.constrains("qualirepar_nameplate_photo")
+    def _check_qualirepar_nameplate_photo(self):
+        for repair in self.with_context(bin_size=False).filtered("qualirepar_nameplate_photo"):
+            check_photo(self.env, base64.b64decode(repair.qualirepar_nameplate_photo),
+                        self.env._("The nameplate photo"))
+
+    @api.constrains("qualirepar_device_photo_ids")
+    def _check_qualirepar_device_photos(self):
+        for photo in self.qualirepar_device_photo_ids:
+            check_photo(self.env, photo.raw,
+                        self.env._("The photo “%s” of the device's condition", photo.name))
 
     # ------------------------------------------------------------------ writes
     @api.model
     def _qualirepar_prepare_vals(self, vals):
-        """Normalise the device identifiers and stamp who recorded each consent, and when."""
+        """Trim the serial number (kept as typed), compact the IMEI, and stamp who recorded each consent, and when."""
         vals = dict(vals)
-        if vals.get("qualirepar_serial_number"):
-            vals["qualirepar_serial_number"] = normalize_serial(vals["qualirepar_serial_number"])
+        if isinstance(vals.get("qualirepar_serial_number"), str):
+            vals["qualirepar_serial_number"] = vals["qualirepar_serial_number"].strip() or False
         if vals.get("qualirepar_imei"):
             vals["qualirepar_imei"] = stdnum_imei.compact(vals["qualirepar_imei"])
         for consent in CONSENTS:
@@ -227,7 +335,7 @@ class RepairOrder(models.Model):
     def _qualirepar_find_earlier_repair(self):
         """The latest finished repair of the same device within the repair warranty, if any (uses the index)."""
         self.ensure_one()
-        identifiers = [i for i in (self.qualirepar_serial_number, self.qualirepar_imei) if i]
+        identifiers = [i for i in (self.qualirepar_serial_key, self.qualirepar_imei) if i]
         if not identifiers or self.state == "done":
             return self.browse()
         since = self.schedule_date - relativedelta(months=self.company_id.qualirepar_warranty_months)
@@ -236,7 +344,7 @@ class RepairOrder(models.Model):
             ("state", "=", "done"),
             ("company_id", "=", self.company_id.id),
             ("qualirepar_done_date", ">=", since),
-            "|", ("qualirepar_serial_number", "in", identifiers), ("qualirepar_imei", "in", identifiers),
+            "|", ("qualirepar_serial_key", "in", identifiers), ("qualirepar_imei", "in", identifiers),
         ]
         return self.sudo().search(domain, order="qualirepar_done_date desc", limit=1).sudo(False)
 

@@ -18,3 +18,4 @@ from . import test_product_documents
 from . import test_repair_notifications
 from . import test_portal
 from . import test_security_money
+from . import test_input_validation

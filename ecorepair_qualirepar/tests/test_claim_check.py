@@ -102,7 +102,9 @@ class TestClaimCheck(BonusCase):
 
     def test_the_same_device_twice_is_a_duplicate(self):
         first = self.claim()
-        second = self.claim(repair=self.repair(qualirepar_nameplate_photo=PNG))
+        # The same serial number, typed another way, is the same device.
+        second = self.claim(repair=self.repair(qualirepar_nameplate_photo=PNG,
+                                               qualirepar_serial_number="r5cw-12 abcde"))
         self.assertIssues(second, f"Rejection cause 05: the same device already has the claim {first.name}")
         self.assertEqual(len(second._qualirepar_check_issues()), 1)
         first.action_check()

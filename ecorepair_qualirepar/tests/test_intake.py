@@ -69,7 +69,8 @@ class TestIntake(IntakeCase):
         self.assertEqual(repair.qualirepar_organism, "ecosystem")
         self.assertEqual(repair.qualirepar_product_type_id, self.washer_type)
         self.assertEqual(repair.qualirepar_fiche_metier_id, self.fiche)
-        self.assertEqual(repair.qualirepar_serial_number, "FD99120345")
+        self.assertEqual(repair.qualirepar_serial_number, "fd 9912-0345", "kept as typed")
+        self.assertEqual(repair.qualirepar_serial_key, "FD99120345")
         self.assertTrue(repair.qualirepar_eligible, repair.qualirepar_eligibility_notes)
         self.assertFalse(repair.qualirepar_eligibility_notes)
         self.assertEqual(repair.qualirepar_bonus_estimate, 50.0)
@@ -179,7 +180,7 @@ class TestIntakeReports(IntakeCase):
         repair = self.intake(qualirepar_intake_amount=30, qualirepar_intake_payment_method="card",
                              qualirepar_consent_gdpr=True, qualirepar_fault_description="Ne vidange plus")
         html = self.render("ecorepair_qualirepar.report_intake_slip", repair)
-        for text in ("Marie Dupont", "3 rue des Lilas", "0612345678", "FD99120345", "WAN28208FF", "Bosch",
+        for text in ("Marie Dupont", "3 rue des Lilas", "0612345678", "fd 9912-0345", "WAN28208FF", "Bosch",
                      "Ne vidange plus", "30.00", "Card", "GDPR", "circular economy", "50.00"):
             self.assertIn(text, html)
         self.env.company.write({"qualirepar_slip_show_payment": False, "qualirepar_slip_show_bonus": False,
@@ -187,7 +188,7 @@ class TestIntakeReports(IntakeCase):
         html = self.render("ecorepair_qualirepar.report_intake_slip", repair)
         for text in ("Paid at intake", "Bonus réparation QualiRépar", "GDPR", "Model reference"):
             self.assertNotIn(text, html)
-        self.assertIn("FD99120345", html)
+        self.assertIn("fd 9912-0345", html)
 
     def test_returns_report(self):
         earlier = self.finished(self.intake(), datetime.now() - timedelta(days=20))
@@ -215,7 +216,7 @@ class TestIntakeTour(HttpCase, IntakeCase):
 
     def test_intake_to_checkout_on_a_phone(self):
         self.start_tour("/odoo/action-repair.action_repair_order_tree/new", "qualirepar_intake_tour", login="admin")
-        repair = self.env["repair.order"].search([("qualirepar_serial_number", "=", "FD99120345")])
+        repair = self.env["repair.order"].search([("qualirepar_serial_number", "=", "FD 9912-0345")])
         self.assertEqual(repair.state, "done")
         self.assertTrue(repair.qualirepar_consent_gdpr_date)
         points = repair.qualirepar_control_point_ids.filtered("is_answered")
