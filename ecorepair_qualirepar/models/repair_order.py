@@ -313,6 +313,9 @@ class RepairOrder(models.Model):
         if vals.get("qualirepar_imei"):
             vals["qualirepar_imei"] = stdnum_imei.compact(vals["qualirepar_imei"])
         for consent in CONSENTS:
+            if not self.env.su:  # who and when are stamped here, never given
+                vals.pop(f"{consent}_user_id", None)
+                vals.pop(f"{consent}_date", None)
             if consent in vals:
                 given = bool(vals[consent])
                 vals[f"{consent}_user_id"] = given and self.env.uid

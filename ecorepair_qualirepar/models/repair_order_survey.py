@@ -33,7 +33,7 @@ class RepairOrder(models.Model):
     _inherit = "repair.order"
 
     qualirepar_survey_input_ids = fields.One2many("survey.user_input", "qualirepar_repair_id",
-                                                  string="Satisfaction answers")
+                                                  string="Satisfaction answers", groups="survey.group_survey_user")
 
     def action_repair_done(self):
         result = super().action_repair_done()
@@ -42,8 +42,8 @@ class RepairOrder(models.Model):
 
     def _qualirepar_invite_to_survey(self):
         """One invitation to the company's satisfaction survey per finished repair."""
-        for repair in self.filtered(lambda r: r.company_id.qualirepar_survey_id and r.partner_id
-                                    and not r.qualirepar_survey_input_ids):
+        for repair in self.sudo().filtered(lambda r: r.company_id.qualirepar_survey_id and r.partner_id
+                                           and not r.qualirepar_survey_input_ids):
             survey = repair.company_id.qualirepar_survey_id.sudo()
             survey._create_answer(partner=repair.partner_id, check_attempts=False,
                                   qualirepar_repair_id=repair.id)

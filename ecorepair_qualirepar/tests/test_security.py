@@ -189,6 +189,16 @@ class TestSecurity(TransactionCase):
             self.backend.with_user(self.repair_user).with_context(lang="fr_FR").action_test_connection()
         self.assertIn("Cette action demande le rôle QualiRépar « Administrateur »", str(refusal.exception))
 
+    def test_who_recorded_a_consent_cannot_be_forged(self):
+        Repair = self.env["repair.order"].with_user(self.repair_user)
+        repair = Repair.create({"partner_id": self.admin.partner_id.id, "qualirepar_consent_gdpr": True,
+                                "qualirepar_consent_gdpr_user_id": self.admin.id,
+                                "qualirepar_consent_gdpr_date": "2020-01-01 00:00:00"})
+        self.assertEqual(repair.qualirepar_consent_gdpr_user_id, self.repair_user)
+        self.assertNotEqual(str(repair.qualirepar_consent_gdpr_date), "2020-01-01 00:00:00")
+        repair.write({"qualirepar_consent_piec_user_id": self.admin.id})
+        self.assertFalse(repair.qualirepar_consent_piec_user_id)
+
     def test_other_company_connections_are_invisible(self):
         other = self.env["res.company"].create({"name": "Autre atelier"})
         foreign = self.env["qualirepar.backend"].create({
