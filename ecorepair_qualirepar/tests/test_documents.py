@@ -2,6 +2,8 @@
 
 import subprocess
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
@@ -75,8 +77,8 @@ class TestDocuments(BonusCase, HttpCase):
         self.assertIn("Your choice: parts from the circular economy not accepted", text)
         self.assertNotIn(NO_PIEC, text)
 
-        order.qualirepar_consent_piec = True
-        repair.qualirepar_consent_piec_date = "2025-03-14 10:00:00"
+        with freeze_time("2025-03-14 10:00:00"):  # the day the customer accepted: stamped, never typed
+            order.qualirepar_consent_piec = True
         self.company.qualirepar_warranty_months = 6
         text = self.pdf_text("sale.action_report_saleorder", order)
         self.assertIn("Repair warranty: 6 months, parts and labour", text)
