@@ -16,13 +16,15 @@ FILE_TYPES = {
     "ecologic": {"invoice": "INVOICE", "nameplate": "NAMEPLATE", "device_picture": "PRODUCTPICTURE",
                  "consumer_validation": "CONSUMERVALIDATION"},
 }
-# The organisms' statuses (lower case, by their beginning), onto the claim's states.
+# The organisms' statuses (lower case, by their beginning), onto the claim's states. A status never books money:
+# "closed" means the organism has finished with the claim (paid, it says); the money is known from the remittance.
 REMOTE_STATES = [
     ("en cours de création", "sending"), ("dossier incomplet", "sending"), ("a finaliser", "sending"),
     ("envoyé", "sent"), ("en attente", "sent"), ("waiting", "sent"), ("arbitration", "sent"),
     ("approuvé", "approved"), ("accepté", "approved"), ("accepted", "approved"), ("valid", "approved"),
-    ("remboursement effectué", "paid"), ("remboursement accepté", "paid"), ("clôturée", "paid"),
-    ("closedaccepted", "paid"),
+    # Ecologic's "Remboursement accepté": accepted for payment (spec §2.7), not paid.
+    ("remboursement accepté", "approved"),
+    ("remboursement effectué", "closed"), ("clôturée", "closed"), ("closedaccepted", "closed"),
     ("rejeté", "rejected"), ("refusé", "rejected"), ("refused", "rejected"), ("notvalid", "rejected"),
     ("notconform", "rejected"), ("non conforme", "rejected"),
     ("annulé", "cancel"), ("cancelled", "cancel"),
@@ -37,16 +39,15 @@ def remote_state(status):
 
 
 def remote_status(client, organism, reference):
-    """{"status", "reason", "paid_amount", "paid_date"} of a claim at its organism."""
+    """{"status", "reason", "errors"} of a claim at its organism: its status label, the rejection reason or
+    comment, and (Ecologic) the ValidationErrors still open. No API tells a payment (spec §4)."""
     if organism == "ecosystem":
         details = client.get_claim(reference)
         return {"status": details.get("RequestStatus"),
-                "reason": details.get("RejectReason") or details.get("RequestStatus"),
-                "paid_amount": (details.get("PaidAmount") or {}).get("amount"),
-                "paid_date": details.get("PaymentDate")}
-    details = client.get_claim_status(int(reference))
+                "reason": details.get("RejectReason") or details.get("RequestStatus"), "errors": []}
+    details = client.get_claim_status(int(reference)) or {}
     return {"status": details.get("LastStatus"), "reason": details.get("Comment"),
-            "paid_amount": details.get("PaidAmount"), "paid_date": details.get("PaymentDate")}
+            "errors": details.get("ValidationErrors") or []}
 
 
 def send_from(pool, job, report):
@@ -92,7 +93,7 @@ def send(job, client, report):
             if isinstance(error, TemporaryError):
                 raise
             status = remote_status(client, organism, ref)["status"]
-            if remote_state(status) not in ("sent", "approved", "paid"):
+            if remote_state(status) not in ("sent", "approved", "closed"):
                 raise
             done["status"] = status
     except Exception as error:  # noqa: BLE001 - reported to the Odoo side, which records it on the claim
