@@ -49,6 +49,15 @@ class QualireparBackend(models.Model):
         help="Ecologic lets a refused claim be corrected and submitted again (updateclaim). Unticked (the API's "
         "documentation does not say it can), a corrected claim is sent as a new claim, the refused one kept "
         "for reference.")
+    claim_lookup_by_request = fields.Boolean(
+        string="Claims made from a support request", default=True,
+        help="Each claim is made from a support request (createsupportrequest, then createclaim with its "
+        "RequestId): when Ecologic's answer to a creation is lost, the support request's status tells the claim "
+        "made, so that nobody has to look for it on e-reparateur.")
+    request_lookup_trusted = fields.Boolean(
+        string="Support requests tell their claim", readonly=True,
+        help="Ecologic has been seen to give, in a support request's status, the ClaimId made from it: a lost "
+        "creation whose support request tells no claim is then made again without asking a person.")
     last_sync_warning = fields.Text(
         string="To complete after the synchronisation", readonly=True,
         help="What the last synchronisation could not settle by itself, e.g. sheet codes linked to no fiche métier.")

@@ -34,6 +34,8 @@ ATTACHMENTS_PENDING = "pièces jointes"
 # whose upload was interrupted can only be deleted and made anew.
 ALREADY_UPLOADED = "TYPE_DE_FICHIER_EXISTANT"
 DOCUMENT_MISSING = "PIECE_JOINTE_MANQUANTE"
+# What records each kind of report of the worker threads (clients/claims.py).
+REPORTS = {"request": "_qualirepar_request_made", "created": "_qualirepar_created", "done": "_qualirepar_done"}
 # How the organism's validation errors may name a document (its DocumentType, or a French word): the ones named are
 # attached again when the claim is corrected. The API does not document how a refused document is named.
 DOCUMENT_WORDS = {
@@ -63,6 +65,10 @@ class QualireparClaim(models.Model):
         help="Set before asking the organism to create the claim: if its answer is lost, the next attempt "
         "looks for the claim instead of creating a second one.")
     remote_documents = fields.Char(readonly=True, copy=False, help="The documents the organism has received.")
+    remote_request_id = fields.Char(
+        string="Support request", readonly=True, copy=False,
+        help="Ecologic's RequestId of the support request the claim is made from: a creation whose answer was lost "
+        "is looked up through it.")
     submission_count = fields.Integer(
         readonly=True, copy=False, default=0,
         help="Remote claims abandoned before this one (rejected, or a draft that could not be completed).")
@@ -100,7 +106,8 @@ class QualireparClaim(models.Model):
         """The claim in the language of its responsible person (else of its company): the scheduled actions
         run without one."""
         self.ensure_one()
-        return self.with_context(lang=self._qualirepar_responsible().lang or self.company_id.partner_id.lang)
+        claim = self.sudo()  # only to read a language
+        return self.with_context(lang=claim._qualirepar_responsible().lang or claim.company_id.partner_id.lang)
 
     # ------------------------------------------------------------------ user actions
     def action_submit(self):
@@ -131,6 +138,7 @@ class QualireparClaim(models.Model):
                 values["remote_correction"] = True
             else:
                 values.update(remote_ref=False, remote_status=False, remote_documents=False, remote_correction=False,
+                              remote_request_id=False,
                               refused_documents=False, remote_closed=False,
                               remote_create_started=False, submission_count=claim.submission_count + 1,
                               previous_remote_refs=", ".join(filter(None, [claim.previous_remote_refs,
@@ -172,10 +180,10 @@ class QualireparClaim(models.Model):
                     if not busy:
                         break
                     reported = self._qualirepar_gather(events)
-                    claims = [self.browse(claim_id)._qualirepar_lang() for _kind, claim_id, _data in reported]
+                    claims = [busy[claim_id] for _kind, claim_id, _data in reported]
                     results = self._qualirepar_steps([
-                        (claim, partial(claim._qualirepar_created if kind == "created" else claim._qualirepar_done,
-                                        data)) for claim, (kind, _id, data) in zip(claims, reported)])
+                        (claim, partial(getattr(claim, REPORTS[kind]), data))
+                        for claim, (kind, _id, data) in zip(claims, reported)])
                     for claim, (kind, _id, _data), made_anew in zip(claims, reported, results):
                         if kind != "done":
                             continue
@@ -348,23 +356,17 @@ class QualireparClaim(models.Model):
         """[(claim, job or None)]: what the worker threads are to do for each claim (see clients/claims.py), None
         when a claim cannot be sent now (the reason recorded on it). A claim never made at its organism is
         marked, and that committed, before it is asked to make it."""
-        jobs = self._qualirepar_steps([(claim, partial(claim._qualirepar_job, clients, concurrency))
-                                       for claim in (claim._qualirepar_lang() for claim in self)])
+        claims = [claim._qualirepar_lang() for claim in self]
+        jobs = self._qualirepar_steps([(claim, partial(claim._qualirepar_job, clients, concurrency)) for claim in claims])
         self.filtered(lambda c: not c.remote_ref and not c.remote_create_started
                       and c.state in ("to_send", "sending")).remote_create_started = fields.Datetime.now()
         self._qualirepar_commit()
-        return [(claim, job or None) for claim, job in zip(self, jobs)]
+        return [(claim, job or None) for claim, job in zip(claims, jobs)]
 
     def _qualirepar_job(self, clients, concurrency):
         self._qualirepar_clients(clients, concurrency)
         ecologic = self.organism == "ecologic"
         look_up = not self.remote_ref and bool(self.remote_create_started)
-        if ecologic and look_up:
-            raise UserError(self.env._(
-                "An earlier attempt to create this claim at Ecologic got no answer, and Ecologic cannot be searched. "
-                "Look on e-reparateur for a claim with the quote number %(ref)s: if there is one, enter its ClaimId "
-                "as the organism's reference; if not, click “Check” to send it again.",
-                ref=self._qualirepar_reference()))
         ecologic_claim = ecologic and (not self.remote_ref or self.remote_correction)
         if ecologic_claim:
             ecologic_claim = dict(self._qualirepar_ecologic_params(), body=self._qualirepar_ecologic_body())
@@ -376,25 +378,44 @@ class QualireparClaim(models.Model):
                 ecologic_claim if ecologic else {"payload": self._qualirepar_ecosystem_payload()}),
             "documents": [d for d in self._qualirepar_documents() if d["kind"] not in sent],
             "update": ecologic_claim if ecologic and self.remote_ref else None,
+            "request_id": self.remote_request_id and int(self.remote_request_id),
+            "use_requests": self.backend_id.claim_lookup_by_request,
+            "lookup_trusted": self.backend_id.request_lookup_trusted,
         }
 
     def _qualirepar_created(self, data):
         """The organism has made the claim: its reference is kept at once."""
         self.write({"remote_ref": data["ref"], "remote_status": data["status"], "state": "sending"})
+        if data.get("trusted") and not self.backend_id.request_lookup_trusted:
+            self.backend_id.sudo().request_lookup_trusted = True
         if data["found"]:
-            self._qualirepar_log(self.env._("ecosystem already had this claim (%s): it is taken up again.",
-                                            self.remote_ref))
+            self._qualirepar_log(self.env._("%(organism)s already had this claim (%(ref)s): it is taken up again.",
+                                            organism=dict(ORGANISMS)[self.organism], ref=self.remote_ref))
             return
         if self.organism == "ecologic":
             self._qualirepar_store_validation_errors(data["answer"])
         self._qualirepar_log(self.env._("Claim created at %(organism)s: %(ref)s.",
                                         organism=dict(ORGANISMS)[self.organism], ref=self.remote_ref))
 
+    def _qualirepar_request_made(self, data):
+        """Ecologic has made the support request the claim is made from: kept at once, to look the claim up."""
+        self.remote_request_id = str(data["request_id"])
+
+    def _qualirepar_lost_creation(self):
+        return UserError(self.env._(
+            "Ecologic did not answer when this claim was created, and cannot say whether it was. On e-reparateur "
+            "(Demandes de remboursement), look for a claim with the quote number %(quote)s (invoice %(invoice)s): "
+            "if there is one, type its number (ClaimId) in “Organism's reference” on this claim, then click "
+            "“Check”; if there is none, click “Check”: the claim is sent again.",
+            quote=self._qualirepar_reference(), invoice=self.invoice_id.name))
+
     def _qualirepar_done(self, data):
         """What the worker thread reports at the end of the claim's calls. True when the claim was made anew."""
         if data["uploaded"]:
             self.remote_documents = ",".join(sorted(self._qualirepar_sent_documents() | set(data["uploaded"])))
         error = data["error"]
+        if isinstance(error, claims_api.CreationUnknown):
+            error = self._qualirepar_lost_creation()
         if error is None:
             self._qualirepar_confirmed(data["answer"], data["status"])
         elif self.organism == "ecosystem" and self.remote_ref and isinstance(error, ApiError) and (

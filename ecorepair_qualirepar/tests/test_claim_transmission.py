@@ -204,20 +204,55 @@ class TestClaimTransmission(EcologicBonusCase):
                             for method, path, _status in self.sandbox.state.request_log), "it looked first")
 
     def test_ecologic_lost_creation_waits_for_a_person(self):
-        """Ecologic cannot be searched: after a lost answer to createclaim a person checks on its site."""
+        """Until Ecologic has been seen to tell, in a support request's status, the claim made from it, a lost
+        answer to createclaim goes to a person, told what to look for on e-reparateur and where to type it."""
         claim = self.washer_claim()
         self.sandbox.state.inject("5xx", count=1, path_filter="createclaim")
         self.claims._cron_submit_claims()
+        self.assertTrue(claim.remote_request_id)
         self.due_now(claim)
         self.claims._cron_submit_claims()
         self.assertEqual(claim.state, "to_fix")
         self.assertIn(claim.name, claim.last_error)
+        self.assertIn("e-reparateur", claim.activity_ids.note)
+        self.assertIn("Organism's reference", claim.activity_ids.note)
         self.assertFalse(self.remote("ecologic"))
         # Nothing was created there: the person sends it again.
         claim.action_check()
         self.claims._cron_submit_claims()
         self.assertEqual(claim.state, "sent")
         self.assertEqual(len(self.remote("ecologic")), 1)
+        self.assertTrue(self.ecologic_backend.request_lookup_trusted, "its support request told the claim")
+
+    def test_ecologic_lost_creation_found_through_its_support_request(self):
+        """The lost attempt did create the claim: its support request's status gives the ClaimId, no person."""
+        claim = self.washer_claim()
+        self.sandbox.state.inject("5xx", count=1, path_filter="createclaim")
+        self.claims._cron_submit_claims()
+        # The attempt whose answer was lost.
+        job = claim._qualirepar_job({}, 1)
+        self.ecologic_backend._get_client().create_claim(request_id=job["request_id"], **job["create"])
+        self.due_now(claim)
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent", claim.last_error)
+        self.assertEqual(len(self.remote("ecologic")), 1)
+        self.assertEqual(claim.remote_ref, str(self.remote("ecologic")[0]["id"]))
+        self.assertFalse(claim.activity_ids)
+
+    def test_ecologic_lost_creation_made_again_once_lookups_are_trusted(self):
+        first = self.washer_claim()
+        self.claims._cron_submit_claims()
+        self.assertEqual(first.state, "sent")
+        self.assertTrue(self.ecologic_backend.request_lookup_trusted)
+        claim = self.sent_claim(self.washer_repair(qualirepar_iris_code_id=self.leak.id,
+                                                   qualirepar_serial_number="SEB-WM-0043"), (self.labour, 100))
+        self.sandbox.state.inject("5xx", count=1, path_filter="createclaim")
+        self.claims._cron_submit_claims()
+        self.due_now(claim)
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent", claim.last_error)
+        self.assertEqual(sorted(c["params"]["QuoteNumber"] for c in self.remote("ecologic")),
+                         sorted(self.claims.search([("organism", "=", "ecologic")]).mapped("name")))
 
     def test_one_failing_claim_does_not_stop_the_others(self):
         broken, good = self.laptop_claim(), self.washer_claim()

@@ -246,6 +246,8 @@ def create_claim(state, req):
         "created": now_iso(), "paid_amount": None, "payment_date": None,
     }, CLAIM_PARAMS)
     state.ecologic_claims[claim["id"]] = claim
+    if claim["request_id"] in state.support_requests:  # its status now tells the claim made from it
+        state.support_requests[claim["request_id"]]["claim_id"] = claim["id"]
     return _claim_reply(state, claim)
 
 
@@ -301,7 +303,7 @@ def claim_status(state, req):
 # ------------------------------------------------------------ support requests
 def _support_reply(state, request):
     errors = body_errors(state, request["body"])
-    data = {"EcoOrganizationId": ECOLOGIC_ID, "RequestId": request["id"], "ClaimId": None,
+    data = {"EcoOrganizationId": ECOLOGIC_ID, "RequestId": request["id"], "ClaimId": request.get("claim_id"),
             "IsValid": not errors, "LastStatus": SUPPORT_INCOMPLETE if errors else SUPPORT_ELIGIBLE,
             "Comment": "", "CreateDate": request["created"], "ValidationErrors": errors}
     return Reply(206 if errors else 200, envelope(data))
