@@ -32,7 +32,10 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             company = settings.company_id
             settings.qualirepar_backend_count = len(company.qualirepar_backend_ids)
-            settings.qualirepar_fiche_held_count = len(company.qualirepar_business_sheet_ids)
+            # Several API codes may stand for one fiche (two sheets, one fiche); a code linked to none counts alone.
+            sheets = company.qualirepar_business_sheet_ids
+            settings.qualirepar_fiche_held_count = len(sheets.fiche_metier_id) + len(
+                sheets.filtered(lambda sheet: not sheet.fiche_metier_id))
 
     def action_qualirepar_backends(self):
         return self.env["ir.actions.act_window"]._for_xml_id("ecorepair_qualirepar.action_qualirepar_backend")
