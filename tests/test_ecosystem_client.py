@@ -65,7 +65,7 @@ def test_catalog(ecosystem):
     assert len(products) >= 20
     laptop = next(p for p in products if p["ProductID"] == LAPTOP_ECOSYSTEM)
     assert laptop["ProductName"] == "Ordinateur portable"
-    assert laptop["ProductSheet"]["Type"] == "7"
+    assert laptop["ProductSheet"]["Type"] == "INFORMATIQUE"
     assert [(a["AmountValidFrom"], a["AmountValidUntil"], a["Amount"]) for a in laptop["Amounts"]] == [
         ("2022-12-15", "2023-12-31", "45.00"), ("2024-01-01", None, "50.00")]
     assert [t["MinimumAmount"] for t in laptop["Threshold"]] == ["180.00", "150.00"]
@@ -81,7 +81,8 @@ def test_partners(ecosystem):
     (partner,) = ecosystem.get_partners()
     assert partner["CorporateName"] == "Atelier Démo Réparation"
     assert len(partner["RepairPlaces"]) == 2
-    assert sorted(s["Type"] for s in partner["BusinessSheets"]) == ["1", "3", "4", "7"]
+    assert sorted(s["Type"] for s in partner["BusinessSheets"]) == [
+        "GEM_SANS_FLUIDE", "INFORMATIQUE", "PEM_SANS_FLUIDE", "TELEPHONIE", "TELEVISEUR"]
 
 
 def test_full_claim_flow(ecosystem):
@@ -192,3 +193,29 @@ def test_constants():
     assert set(ecosystem_api.ENVIRONMENT_URLS) == {"sandbox", "preprod", "prod"}
     assert "Remboursement effectué" in ecosystem_api.STATUSES
 
+
+
+@pytest.mark.parametrize("extras", [False, True])
+def test_business_code_read_from_status_or_code(ecosystem, state, extras):
+    """Spec §1.2: the HTTP number in "code", the business code in "status" (strict); some implementations put
+    the business code in "code" (the sandbox's extras): both are understood."""
+    state.extras = extras
+    claim_id = ecosystem.new_claim(ecosystem_claim())["ReimbursementClaimID"]
+    ecosystem.request_upload_url(claim_id, "facture.pdf", "invoice", 0.1)
+    raw = requests.post("%s/reimbursement-claims/%s/upload-file" % (ecosystem.base_url.rstrip("/"), claim_id),
+                        json={"FileName": "f.pdf", "FileType": "invoice", "FileSizeInMB": 0.1},
+                        headers={"Authorization": "Bearer %s" % ecosystem.token}).json()["error"]
+    assert (raw["code"], raw["status"]) == (("TYPE_DE_FICHIER_EXISTANT", "BAD_REQUEST") if extras
+                                            else (400, "TYPE_DE_FICHIER_EXISTANT"))
+    with pytest.raises(PermanentError) as info:
+        ecosystem.request_upload_url(claim_id, "facture.pdf", "invoice", 0.1)
+    assert info.value.code == "TYPE_DE_FICHIER_EXISTANT"
+    assert "{" not in info.value.message, "a sentence, not JSON"
+
+
+def test_refusal_without_message_is_a_sentence():
+    response = requests.models.Response()
+    response.status_code, response._content = 400, b'{"error": {"code": 400}}'
+    error = EcosystemClient("http://127.0.0.1:9", "user", "password")._error(response)
+    assert isinstance(error, ValidationError) and not error.field_errors
+    assert error.message == "Données refusées par ecosystem (HTTP 400)."

@@ -70,7 +70,7 @@ def test_timeout_on_get_is_retried(sandbox, state):
     state.set_faults(timeout_seconds=0.6)
     state.inject("timeout", path_filter="calculateecosupport")
     _, ecologic = quick_clients(sandbox)
-    assert ecologic.calculate_ecosupport(120, SEB_ECOLOGIC, WASHER_ECOLOGIC)["IsEligible"] is True
+    assert ecologic.calculate_ecosupport(120, SEB_ECOLOGIC, WASHER_ECOLOGIC)["SupportAmount"] == 50
 
 
 def test_timeout_on_post_raises_temporary_error(sandbox, state):

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 import requests
 
+import eco_sandbox
+from conftest import clients as ecologic_errors
 from payloads import (
-    LAPTOP_ECOLOGIC, LAPTOP_ECOSYSTEM, SAMSUNG_ECOLOGIC, SEB_ECOLOGIC, WASHER_ECOLOGIC,
-    ecosystem_claim, submitted_ecologic_claim, submitted_ecosystem_claim,
+    LAPTOP_ECOLOGIC, LAPTOP_ECOSYSTEM, REPAIR_SITE_ID, SAMSUNG_ECOLOGIC, SEB_ECOLOGIC, WASHER_ECOLOGIC,
+    ecologic_claim, ecosystem_claim, submitted_ecologic_claim, submitted_ecosystem_claim,
 )
 
 TV = "EEE.M2.061"
@@ -32,7 +34,7 @@ def bonus(ecologic, total, product, day, brand=SEB_ECOLOGIC):
 ])
 def test_scale_by_repair_date(ecologic, product, day, amount):
     result = bonus(ecologic, 300, product, day)
-    assert (result["IsEligible"], result["SupportAmount"]) == (True, amount)
+    assert result == {"SupportAmount": amount, "EcoOrganizationId": 44}, "strict: the spec's fields only"
 
 
 @pytest.mark.parametrize("day, total, eligible", [
@@ -41,33 +43,37 @@ def test_scale_by_repair_date(ecologic, product, day, amount):
     ("2024-06-01", 160, True),
     ("2024-06-01", 149, False),
 ])
-def test_laptop_threshold(ecologic, day, total, eligible):
+def test_laptop_threshold(ecologic, state, day, total, eligible):
+    assert (bonus(ecologic, total, LAPTOP_ECOLOGIC, day)["SupportAmount"] > 0) is eligible
+    state.extras = True
     result = bonus(ecologic, total, LAPTOP_ECOLOGIC, day)
     assert result["IsEligible"] is eligible
     if not eligible:
-        assert result["SupportAmount"] == 0
         assert "seuil de déclenchement" in result["Message"]
 
 
-def test_no_bonus_when_total_is_below_the_bonus(ecologic):
+def test_no_bonus_when_total_is_below_the_bonus(ecologic, state):
+    assert bonus(ecologic, 40, WASHER_ECOLOGIC, "2024-06-01")["SupportAmount"] == 0
+    state.extras = True
     result = bonus(ecologic, 40, WASHER_ECOLOGIC, "2024-06-01")
-    assert result["IsEligible"] is False and result["SupportAmount"] == 0
-    assert "inférieur au bonus" in result["Message"]
+    assert result["IsEligible"] is False and "inférieur au bonus" in result["Message"]
     assert bonus(ecologic, 50, WASHER_ECOLOGIC, "2024-06-01")["SupportAmount"] == 50
 
 
 def test_eligibility_window(ecologic):
-    assert bonus(ecologic, 100, MICROWAVE, "2023-06-01")["IsEligible"] is False
+    assert bonus(ecologic, 100, MICROWAVE, "2023-06-01")["SupportAmount"] == 0
     assert bonus(ecologic, 100, MICROWAVE, "2024-06-01")["SupportAmount"] == 20
-    assert bonus(ecologic, 100, WASHER_ECOLOGIC, "2022-12-14")["IsEligible"] is False
+    assert bonus(ecologic, 100, WASHER_ECOLOGIC, "2022-12-14")["SupportAmount"] == 0
 
 
 def test_ecosystem_brand_is_routed_to_ecosystem(ecologic):
     result = bonus(ecologic, 300, WASHER_ECOLOGIC, "2024-06-01", brand=SAMSUNG_ECOLOGIC)
-    assert (result["IsEligible"], result["EcoOrganizationId"]) == (False, 45)
+    assert (result["SupportAmount"], result["EcoOrganizationId"]) == (0, 45)
 
 
-def test_unknown_codes_are_not_eligible(ecologic):
+def test_unknown_codes_are_not_eligible(ecologic, state):
+    assert ecologic.calculate_ecosupport(300, SEB_ECOLOGIC, WASHER_ECOLOGIC, iris_symptom="D01")["SupportAmount"] == 0
+    state.extras = True
     result = ecologic.calculate_ecosupport(300, SEB_ECOLOGIC, WASHER_ECOLOGIC, iris_symptom="D01")
     assert result["IsEligible"] is False and "D01" in result["Message"]
 
@@ -79,7 +85,7 @@ def test_reference_data(state):
     for name in ("Lave-linge", "Lave-vaisselle", "Sèche-linge", "Téléviseur", "Aspirateur", "Tablette",
                  "Ordinateur fixe / tout-en-un", "Micro-ondes", "Perceuse / visseuse", "Appareil photo"):
         assert name in names
-    assert {p["sheet"] for p in products} == {str(n) for n in range(1, 11)}
+    assert {p["sheet"] for p in products} == set(eco_sandbox.reference.FICHES), "named codes, not fiche numbers"
     assert len({p["ecosystem_id"] for p in products}) == len({p["ecologic_id"] for p in products}) == len(products)
     assert state.find_product("EEE.M6.060")["name"] == "Téléphone portable"
 
@@ -116,7 +122,10 @@ def test_control_ecosystem_outcomes(sandbox, ecosystem):
     control(sandbox, "pay", organism="ecosystem", claim_id=approved)
     paid = ecosystem.get_claim(approved)
     assert paid["RequestStatus"] == "Remboursement effectué"
-    assert paid["PaidAmount"] == {"amount": "50.00", "currency": "EUR"}
+    assert "PaidAmount" not in paid and "PaymentDate" not in paid, "strict: no API tells a payment"
+    control(sandbox, "set", extras=True)
+    assert ecosystem.get_claim(approved)["PaidAmount"] == {"amount": "50.00", "currency": "EUR"}
+    control(sandbox, "set", extras=False)
     control(sandbox, "reject", organism="ecosystem", claim_id=rejected, code="14")
     details = ecosystem.get_claim(rejected)
     assert details["RequestStatus"] == "Rejeté"
@@ -129,10 +138,10 @@ def test_control_ecologic_outcomes(sandbox, ecologic):
     paid = submitted_ecologic_claim(ecologic)["ClaimId"]
     refused = submitted_ecologic_claim(ecologic)["ClaimId"]
     control(sandbox, "approve", organism="ecologic", claim_id=paid)
-    assert ecologic.get_claim_status(paid)["LastStatus"] == "Accepté"
+    assert ecologic.get_claim_status(paid)["LastStatus"] == "Remboursement accepté"
     control(sandbox, "pay", organism="ecologic", claim_id=paid, amount=42.5)
     status = ecologic.get_claim_status(paid)
-    assert (status["LastStatus"], status["PaidAmount"]) == ("Remboursement accepté", 42.5)
+    assert status["LastStatus"] == "Clôturée" and "PaidAmount" not in status
     assert "42.50" in status["Comment"]
     control(sandbox, "reject", organism="ecologic", claim_id=refused, code=6)
     status = ecologic.get_claim_status(refused)
@@ -174,3 +183,34 @@ def test_command_line():
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+def test_ecologic_incomplete_after_submission(sandbox, ecologic):
+    """The control "incomplete" names a refused document: it stays in ValidationErrors until attached again,
+    then the claim is corrected and submitted with updateclaim."""
+    claim = submitted_ecologic_claim(ecologic)
+    claim_id = claim["ClaimId"]
+    control(sandbox, "incomplete", organism="ecologic", claim_id=claim_id, document="NAMEPLATE")
+    status = ecologic.get_claim_status(claim_id)
+    assert status["LastStatus"] == "Dossier incomplet"
+    assert [e["Field"] for e in status["ValidationErrors"]] == ["NAMEPLATE"]
+    ecologic.attach_file(claim_id, "plaque", "jpg", "NAMEPLATE", b"photo")
+    assert ecologic.get_claim_status(claim_id)["ValidationErrors"] == []
+
+
+UPDATE = {"body": ecologic_claim(), "repair_end_date": "2024-03-15T10:00:00", "repair_site_id": REPAIR_SITE_ID,
+          "invoice_number": "F2024-001", "quote_number": "D-001"}
+
+
+def test_refused_ecologic_claim_cannot_be_updated_unless_told(sandbox, ecologic, state):
+    claim_id = submitted_ecologic_claim(ecologic)["ClaimId"]
+    control(sandbox, "reject", organism="ecologic", claim_id=claim_id, code=6)
+    with pytest.raises(ecologic_errors.ValidationError):
+        ecologic.update_claim(claim_id, **UPDATE)
+    state.accept_refused_updates = True
+    assert ecologic.update_claim(claim_id, **UPDATE)["ClaimId"] == claim_id
+
+
+def test_ecologic_brand_list_has_every_brand(ecologic):
+    names = {brand["BrandName"] for brand in ecologic.get_brands()}
+    assert {"SAMSUNG", "BOSCH", "SEB"} <= names, "the spec does not say the list is Ecologic's brands only"

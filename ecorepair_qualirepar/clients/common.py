@@ -3,7 +3,6 @@
 No Odoo import here: this package is also imported by file path from the pytest suite.
 """
 
-import json
 from urllib.parse import urlsplit
 
 import requests
@@ -178,9 +177,8 @@ class BaseClient:
             error.unprocessed = status == 429
             return error
         if status in (400, 422) and code not in self.permanent_codes:
-            if not field_errors:
-                field_errors = [{"field": "", "message": api_message or json.dumps(payload, ensure_ascii=False)}]
-                kwargs["field_errors"] = field_errors
+            if not field_errors and api_message:
+                kwargs["field_errors"] = [{"field": "", "message": api_message}]
             return ValidationError("Données refusées par %s (HTTP %s)%s" % (self.organism, status, detail),
                                    **kwargs)
         return PermanentError("Requête refusée par %s (HTTP %s)%s" % (self.organism, status, detail), **kwargs)

@@ -25,13 +25,14 @@ DOCUMENT_TYPE_CONSUMER_VALIDATION = "CONSUMERVALIDATION"
 DOCUMENT_TYPES = (DOCUMENT_TYPE_INVOICE, DOCUMENT_TYPE_NAMEPLATE, DOCUMENT_TYPE_PRODUCT_PICTURE,
                   DOCUMENT_TYPE_CONSUMER_VALIDATION)
 
-# LastStatus labels (spec §2.7; "Accepté"/"Refusé" are the v2 labels)
+# LastStatus labels (spec §2.7; "Accepté"/"Refusé" are the v2 labels). "Remboursement accepté" is accepted for
+# payment, not paid; only "Clôturée" ends the claim.
 STATUS_TO_FINALIZE = "A finaliser"
 STATUS_INCOMPLETE = "Dossier incomplet"
 STATUS_WAITING = "En attente de validation administrateur"
 STATUS_ACCEPTED = "Accepté"
 STATUS_REFUSED = "Refusé"
-STATUS_PAID = "Remboursement accepté"
+STATUS_PAYMENT_ACCEPTED = "Remboursement accepté"
 STATUS_CLOSED = "Clôturée"
 
 # Start of the validation error that stays until the required files are attached (spec §2.6)
@@ -134,8 +135,8 @@ class EcologicClient(BaseClient):
 
     def calculate_ecosupport(self, total_incl_vat, brand_id, product_id, repair_code=None, iris_symptom=None,
                              repair_date=None, currency="EUR"):
-        """Eligibility and bonus: {"SupportAmount", "Currency", "IsEligible", "EcoOrganizationId", "Message"}
-        (the first ResponseData item)."""
+        """The first ResponseData item: {"SupportAmount", "EcoOrganizationId"} (all the spec knows, §4; the
+        repair date's parameter name is not known, ``repairDate`` is a guess an API may ignore)."""
         data = self._call("GET", "calculateecosupport", params={
             "totalAmountInclVAT": total_incl_vat, "totalAmountInclVATCurrency": currency, "brandId": brand_id,
             "productId": product_id, "repairCode": repair_code, "iRISSymptom": iris_symptom,

@@ -55,11 +55,16 @@ class EcosystemClient(BaseClient):
         self.is_intermediary = False
 
     def _error_details(self, payload):
+        """Spec §1.2: ``{"error": {"code": <HTTP status>, "status": "<business code>", "message"}}``. Some
+        clients read the business code in ``code``: it is taken from either place (a number is the HTTP one)."""
         error = payload.get("error")
         if not isinstance(error, dict):
             return str(payload.get("message") or ""), None, []
-        code = error.get("code")
-        return str(error.get("message") or ""), (str(code) if code not in (None, "") else None), []
+        candidates = [str(value).strip() for value in (error.get("status"), error.get("code"))
+                      if value not in (None, "") and not str(value).strip().isdigit()]
+        known = [value for value in candidates if value in self.permanent_codes]
+        code = (known or candidates or [None])[0]
+        return str(error.get("message") or ""), code, []
 
     # -------------------------------------------------------------- auth
     def login(self):

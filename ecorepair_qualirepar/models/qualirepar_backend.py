@@ -144,13 +144,15 @@ class QualireparBackend(models.Model):
             except ApiError as error:
                 raise UserError(_("Synchronisation of %(name)s failed.\n%(error)s",
                                   name=backend.name, error=backend._error_message(error))) from error
+        warnings = "\n".join(filter(None, self.sudo().mapped("last_sync_warning")))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success",
+                "type": "warning" if warnings else "success",
                 "title": _("Reference data synchronised"),
-                "message": _("Product types, brands, codes and sites are up to date."),
+                "message": warnings or _("Product types, brands, codes and sites are up to date."),
+                "sticky": bool(warnings),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }

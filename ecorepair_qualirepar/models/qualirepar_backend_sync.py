@@ -1,9 +1,23 @@
 """Reference-data synchronisation of a connection: idempotent, archives what vanished, deletes nothing."""
 
+import re
+import unicodedata
+
 from odoo import Command, api, fields, models
 from odoo.tools import float_compare
 
-ECOSYSTEM_HANDLER = {True: "ecosystem", False: "ecologic"}
+
+def _ecosystem_flag(value):
+    """ecosystem's ``isEcosystemBrand`` (a boolean, or its text): True, False, or None when absent."""
+    if isinstance(value, str):
+        value = {"true": True, "false": False}.get(value.strip().casefold())
+    return value if isinstance(value, bool) else None
+
+
+def _brand_key(name):
+    """A brand's name as both organisms' lists are compared: no accents, case or punctuation."""
+    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().casefold()
+    return "".join(re.findall(r"[a-z0-9]+", text))
 
 
 def _api_date(value):
@@ -24,6 +38,29 @@ def _api_text(value):
 
 class QualireparBackend(models.Model):
     _inherit = "qualirepar.backend"
+
+    eco_organization_code = fields.Integer(
+        string="Ecologic's EcoOrganizationId", default=44,
+        help="The EcoOrganizationId by which Ecologic's API names itself in calculateecosupport's answer: "
+        "another value means the brand and product are ecosystem's. 44 comes from one unverified source: "
+        "check it against a brand of yours in pre-production.")
+    refused_claims_updatable = fields.Boolean(
+        string="Refused claims can be corrected",
+        help="Ecologic lets a refused claim be corrected and submitted again (updateclaim). Unticked (the API's "
+        "documentation does not say it can), a corrected claim is sent as a new claim, the refused one kept "
+        "for reference.")
+    claim_lookup_by_request = fields.Boolean(
+        string="Claims made from a support request", default=True,
+        help="Each claim is made from a support request (createsupportrequest, then createclaim with its "
+        "RequestId): when Ecologic's answer to a creation is lost, the support request's status tells the claim "
+        "made, so that nobody has to look for it on e-reparateur.")
+    request_lookup_trusted = fields.Boolean(
+        string="Support requests tell their claim", readonly=True,
+        help="Ecologic has been seen to give, in a support request's status, the ClaimId made from it: a lost "
+        "creation whose support request tells no claim is then made again without asking a person.")
+    last_sync_warning = fields.Text(
+        string="To complete after the synchronisation", readonly=True,
+        help="What the last synchronisation could not settle by itself, e.g. sheet codes linked to no fiche métier.")
 
     # ------------------------------------------------------------------
     # Generic, idempotent upsert
@@ -89,11 +126,31 @@ class QualireparBackend(models.Model):
         """Fetch the organism's reference data and store it. Raises ApiError when the API fails."""
         self.ensure_one()
         client = self._get_client()
-        if self.organism == "ecosystem":
-            self._sync_ecosystem(client)
-        else:
-            self._sync_ecologic(client)
-        self.write({"last_sync_date": fields.Datetime.now(), **({"last_sync_error": False} if self.last_sync_error else {})})
+        warning = self._sync_ecosystem(client) if self.organism == "ecosystem" else self._sync_ecologic(client)
+        values = {"last_sync_date": fields.Datetime.now()}
+        if self.last_sync_error:
+            values["last_sync_error"] = False
+        if (warning or False) != self.last_sync_warning:
+            values["last_sync_warning"] = warning or False
+        self.write(values)
+
+    def _ecosystem_brand_handlers(self):
+        """{brand key: organism} as the company's ecosystem catalogue says (isEcosystemBrand)."""
+        brands = self.env["qualirepar.brand"].search_fetch(
+            [("company_id", "=", self.company_id.id), ("organism", "=", "ecosystem")], ["name", "handled_by"])
+        return {_brand_key(brand.name): brand.handled_by for brand in brands}
+
+    def _sync_ecologic_brand_handlers(self):
+        """Ecologic's brand list says nothing of the organism: a brand ecosystem's catalogue flags as its own is
+        ecosystem's, so that each brand is offered once, by the organism that handles it."""
+        handlers = self._ecosystem_brand_handlers()
+        brands = self.env["qualirepar.brand"].with_context(active_test=False).search_fetch(
+            [("company_id", "=", self.company_id.id), ("organism", "=", "ecologic")], ["name", "handled_by"])
+        for organism in ("ecosystem", "ecologic"):
+            changed = brands.filtered(lambda b: handlers.get(_brand_key(b.name), "ecologic") == organism
+                                      and b.handled_by != organism)
+            if changed:
+                changed.write({"handled_by": organism})
 
     def _currency_id(self, name):
         currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", name or "EUR")], limit=1)
@@ -116,39 +173,50 @@ class QualireparBackend(models.Model):
     # ecosystem: /catalog and /partners
     # ------------------------------------------------------------------
     def _sync_ecosystem(self, client):
+        """Returns what a person has to complete (sheet codes linked to no fiche), or None."""
         catalog = client.get_catalog()
         partners = client.get_partners()
-        fiches = {
-            fiche.ecosystem_sheet_type: fiche.id
-            for fiche in self.env["qualirepar.fiche.metier"].with_context(active_test=False).search([])
-            if fiche.ecosystem_sheet_type
-        }
+        partner = next((p for p in partners if str(p.get("RepairerID")) == (self.repairer_identifier or "")),
+                       partners[0] if partners else {})
+        sheet_codes = {}
+        for product in catalog:
+            code = _api_text((product.get("ProductSheet") or {}).get("Type"))
+            if code:
+                sheet_codes.setdefault(code, "")
+        for sheet in partner.get("BusinessSheets") or []:
+            if code := _api_text(sheet.get("Type")):
+                sheet_codes[code] = _api_text(sheet.get("Description")) or sheet_codes.get(code) or ""
+        links, unlinked = self.env["qualirepar.fiche.metier"]._qualirepar_link_sheet_codes(sheet_codes)
         brand_rows = {}
         for product in catalog:
             for brand in product.get("Brands") or []:
                 code = str(brand["BrandID"])
+                # isEcosystemBrand false: Ecologic's brand (spec §1.7); absent: taken as ecosystem's, which lists it.
                 brand_rows[code] = {
                     "backend_id": self.id,
                     "code": code,
                     "name": _api_text(brand.get("BrandName")) or code,
-                    "handled_by": ECOSYSTEM_HANDLER[bool(brand.get("isEcosystemBrand", True))],
+                    "handled_by": "ecologic" if _ecosystem_flag(brand.get("isEcosystemBrand")) is False
+                    else "ecosystem",
                 }
         brands = self._sync_model("qualirepar.brand", [("backend_id", "=", self.id)], ("backend_id", "code"),
                                   list(brand_rows.values()))
+        self._sync_ecologic_brand_handlers()
         by_code = {product["ProductID"]: product for product in catalog}
         type_rows = []
         for code, product in by_code.items():
-            sheet_type = str((product.get("ProductSheet") or {}).get("Type") or "")
+            sheet_type = _api_text((product.get("ProductSheet") or {}).get("Type"))
             row = {
                 "backend_id": self.id,
                 "code": code,
+                "sheet_type": sheet_type,
                 "name": _api_text(product.get("ProductName")) or code,
                 "eligible_from": _api_date(product.get("ProductEligibleFrom")),
                 "eligible_until": _api_date(product.get("ProductEligibleUntil")),
                 "brand_ids": sorted(brands[(self.id, str(b["BrandID"]))].id for b in product.get("Brands") or []),
             }
-            if sheet_type in fiches:
-                row["fiche_metier_id"] = fiches[sheet_type]
+            if sheet_type in links:
+                row["fiche_metier_id"] = links[sheet_type].id
             type_rows.append(row)
 
         def code_rows_of(code, ptype):
@@ -180,8 +248,6 @@ class QualireparBackend(models.Model):
         for model, rows in (("qualirepar.bonus.amount", amount_rows), ("qualirepar.bonus.threshold", threshold_rows)):
             self._sync_model(model, [("product_type_id", "in", all_type_ids)], ("product_type_id", "date_from"), rows)
 
-        partner = next((p for p in partners if str(p.get("RepairerID")) == (self.repairer_identifier or "")),
-                       partners[0] if partners else {})
         if partner and not self.repairer_identifier:
             self.repairer_identifier = str(partner["RepairerID"])
         self._sync_sites([
@@ -201,16 +267,22 @@ class QualireparBackend(models.Model):
         self._sync_model("qualirepar.business.sheet", [("backend_id", "=", self.id)], ("backend_id", "sheet_type"), [
             {
                 "backend_id": self.id,
-                "sheet_type": str(sheet["Type"]),
-                "fiche_metier_id": fiches.get(str(sheet["Type"]), False),
+                "sheet_type": _api_text(sheet["Type"]),
+                "fiche_metier_id": links[_api_text(sheet["Type"])].id if _api_text(sheet["Type"]) in links else False,
                 "number_id": _api_text(sheet.get("NumberId")),
                 "name": _api_text(sheet.get("Description")),
                 "institution": _api_text(sheet.get("Institution")),
                 "valid_from": _api_date(sheet.get("ValidFrom")),
                 "valid_to": _api_date(sheet.get("ValidTo")),
             }
-            for sheet in partner.get("BusinessSheets") or []
+            for sheet in partner.get("BusinessSheets") or [] if _api_text(sheet.get("Type"))
         ])
+        if unlinked:
+            return self.env._(
+                "ecosystem's sheet codes linked to no fiche métier: %(codes)s. The product types of these codes "
+                "have no fiche métier: add each code to its fiche (Fiches métier, field “ecosystem sheet codes”).",
+                codes=", ".join(unlinked))
+        return None
 
     # ------------------------------------------------------------------
     # Ecologic: printbrandlist, printproducttypewithlabellist, getrepairsitesbyats
@@ -219,9 +291,10 @@ class QualireparBackend(models.Model):
         brands = client.get_brands()
         product_types = client.get_product_types(with_labels=True)
         sites = client.get_repair_sites()
+        handlers = self._ecosystem_brand_handlers()
         self._sync_model("qualirepar.brand", [("backend_id", "=", self.id)], ("backend_id", "code"), [
             {"backend_id": self.id, "code": str(b["BrandId"]), "name": _api_text(b.get("BrandName")) or str(b["BrandId"]),
-             "handled_by": "ecologic"}
+             "handled_by": handlers.get(_brand_key(b.get("BrandName")), "ecologic")}
             for b in brands
         ])
         by_code = {product["ProductId"]: product for product in product_types}

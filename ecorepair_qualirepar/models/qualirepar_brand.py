@@ -31,3 +31,9 @@ class QualireparBrand(models.Model):
     def _compute_is_handler(self):
         for brand in self:
             brand.is_handler = brand.organism == brand.handled_by
+
+    @api.depends("name", "handled_by")
+    def _compute_display_name(self):
+        labels = dict(self._fields["handled_by"]._description_selection(self.env))
+        for brand in self:
+            brand.display_name = f"{brand.name} ({labels.get(brand.handled_by, '')})" if brand.handled_by else brand.name

@@ -35,6 +35,17 @@ ATTACHMENTS_PENDING = "pièces jointes"
 # whose upload was interrupted can only be deleted and made anew.
 ALREADY_UPLOADED = "TYPE_DE_FICHIER_EXISTANT"
 DOCUMENT_MISSING = "PIECE_JOINTE_MANQUANTE"
+# What records each kind of report of the worker threads (clients/claims.py).
+REPORTS = {"request": "_qualirepar_request_made", "created": "_qualirepar_created", "done": "_qualirepar_done"}
+# How the organism's validation errors may name a document (its DocumentType, or a French word): the ones named are
+# attached again when the claim is corrected. The API does not document how a refused document is named.
+DOCUMENT_WORDS = {
+    "invoice": ("invoice", "facture"),
+    "nameplate": ("nameplate", "plaque", "signalétique"),
+    "device_picture": ("productpicture", "photo du produit", "photo de l'appareil"),
+    "consumer_validation": ("consumervalidation", "validation du consommateur", "validation manuscrite",
+                            "consentement"),
+}
 
 
 class QualireparClaim(models.Model):
@@ -55,6 +66,10 @@ class QualireparClaim(models.Model):
         help="Set before asking the organism to create the claim: if its answer is lost, the next attempt "
         "looks for the claim instead of creating a second one.")
     remote_documents = fields.Char(readonly=True, copy=False, help="The documents the organism has received.")
+    remote_request_id = fields.Char(
+        string="Support request", readonly=True, copy=False,
+        help="Ecologic's RequestId of the support request the claim is made from: a creation whose answer was lost "
+        "is looked up through it.")
     submission_count = fields.Integer(
         readonly=True, copy=False, default=0,
         help="Remote claims abandoned before this one (rejected, or a draft that could not be completed).")
@@ -62,9 +77,38 @@ class QualireparClaim(models.Model):
     reject_code = fields.Char(string="Rejection code", readonly=True, copy=False)
     reject_reason = fields.Char(string="Rejection reason", readonly=True, copy=False, tracking=True)
     validation_errors = fields.Text(string="Errors found by the organism", readonly=True, copy=False)
+    refused_documents = fields.Char(
+        readonly=True, copy=False, help="The documents the organism's errors name: they are sent again.")
+    refused_documents_label = fields.Char(string="Documents refused", compute="_compute_refused_documents_label")
+    remote_correction = fields.Boolean(
+        readonly=True, copy=False,
+        help="The organism has found errors in the claim it has: the next sending corrects it (Ecologic's "
+        "updateclaim, which also submits it).")
+    remote_closed = fields.Boolean(
+        readonly=True, copy=False,
+        help="The organism says it has settled the claim: it is not asked again. The money itself is recorded "
+        "with the remittance.")
     last_error = fields.Text(readonly=True, copy=False)
     attempt_count = fields.Integer(string="Failed attempts", readonly=True, copy=False)
     next_attempt_date = fields.Datetime(string="Next attempt", readonly=True, copy=False, index=True)
+
+    def _compute_refused_documents_label(self):
+        labels = self._qualirepar_document_labels()
+        for claim in self:
+            claim.refused_documents_label = ", ".join(
+                labels[kind] for kind in (claim.refused_documents or "").split(",") if kind in labels) or False
+
+    def _qualirepar_document_labels(self):
+        _ = self.env._
+        return {"invoice": _("Invoice"), "nameplate": _("Nameplate photo"), "device_picture": _("Photo of the device"),
+                "consumer_validation": _("Customer's signed document")}
+
+    def _qualirepar_lang(self):
+        """The claim in the language of its responsible person (else of its company): the scheduled actions
+        run without one."""
+        self.ensure_one()
+        claim = self.sudo()  # only to read a language
+        return self.with_context(lang=claim._qualirepar_responsible().lang or claim.company_id.partner_id.lang)
 
     # ------------------------------------------------------------------ user actions
     def action_submit(self):
@@ -94,14 +138,19 @@ class QualireparClaim(models.Model):
         self.check_access("write")
 
     def action_resubmit(self):
-        """A rejected claim, corrected, goes again: Ecologic updates it, ecosystem gets a new one (its documents
-        cannot be uploaded twice), the rejected reference kept."""
+        """A rejected claim, corrected, goes again as a new claim (ecosystem's documents cannot be uploaded twice,
+        and nothing says a refused claim can be changed), the rejected reference kept; Ecologic corrects the
+        claim it has when its connection says refused claims can be corrected."""
         self._qualirepar_check_accountant()
         for claim in self.sudo().filtered(lambda c: c.state == "rejected"):
             values = {"state": "to_send", "reject_code": False, "reject_reason": False, "validation_errors": False,
                       "last_error": False, "attempt_count": 0, "next_attempt_date": False}
-            if claim.organism == "ecosystem":
-                values.update(remote_ref=False, remote_status=False, remote_documents=False,
+            if claim.organism == "ecologic" and claim.backend_id.refused_claims_updatable:
+                values["remote_correction"] = True
+            else:
+                values.update(remote_ref=False, remote_status=False, remote_documents=False, remote_correction=False,
+                              remote_request_id=False,
+                              refused_documents=False, remote_closed=False,
                               remote_create_started=False, submission_count=claim.submission_count + 1,
                               previous_remote_refs=", ".join(filter(None, [claim.previous_remote_refs,
                                                                             claim.remote_ref])))
@@ -142,10 +191,10 @@ class QualireparClaim(models.Model):
                     if not busy:
                         break
                     reported = self._qualirepar_gather(events)
-                    claims = self.browse(claim_id for _kind, claim_id, _data in reported)
+                    claims = [busy[claim_id] for _kind, claim_id, _data in reported]
                     results = self._qualirepar_steps([
-                        (claim, partial(claim._qualirepar_created if kind == "created" else claim._qualirepar_done,
-                                        data)) for claim, (kind, _id, data) in zip(claims, reported)])
+                        (claim, partial(getattr(claim, REPORTS[kind]), data))
+                        for claim, (kind, _id, data) in zip(claims, reported)])
                     for claim, (kind, _id, _data), made_anew in zip(claims, reported, results):
                         if kind != "done":
                             continue
@@ -174,6 +223,7 @@ class QualireparClaim(models.Model):
             if not claim:
                 break
             seen.add(claim.id)
+            claim = claim._qualirepar_lang()
             claim._qualirepar_guarded(lambda: claim._qualirepar_refresh_step(clients))
             self._qualirepar_commit()
             done += 1
@@ -183,11 +233,12 @@ class QualireparClaim(models.Model):
     @api.model
     def _qualirepar_lock_next(self, states, seen):
         """The next due claim nobody else is working on, its row locked until the transaction ends."""
-        self.flush_model(["state", "next_attempt_date"])
+        self.flush_model(["state", "next_attempt_date", "remote_closed"])
         for _attempt in range(10):
             row = self._qualirepar_lock("""
                 SELECT id FROM qualirepar_claim
                  WHERE state IN %s AND (next_attempt_date IS NULL OR next_attempt_date <= %s)
+                   AND remote_closed IS NOT TRUE
                    AND NOT id = ANY(%s)
                  ORDER BY next_attempt_date NULLS FIRST, id
                  LIMIT 1
@@ -316,23 +367,18 @@ class QualireparClaim(models.Model):
         """[(claim, job or None)]: what the worker threads are to do for each claim (see clients/claims.py), None
         when a claim cannot be sent now (the reason recorded on it). A claim never made at its organism is
         marked, and that committed, before it is asked to make it."""
-        jobs = self._qualirepar_steps([(claim, partial(claim._qualirepar_job, clients, concurrency)) for claim in self])
+        claims = [claim._qualirepar_lang() for claim in self]
+        jobs = self._qualirepar_steps([(claim, partial(claim._qualirepar_job, clients, concurrency)) for claim in claims])
         self.filtered(lambda c: not c.remote_ref and not c.remote_create_started
                       and c.state in ("to_send", "sending")).remote_create_started = fields.Datetime.now()
         self._qualirepar_commit()
-        return [(claim, job or None) for claim, job in zip(self, jobs)]
+        return [(claim, job or None) for claim, job in zip(claims, jobs)]
 
     def _qualirepar_job(self, clients, concurrency):
         self._qualirepar_clients(clients, concurrency)
         ecologic = self.organism == "ecologic"
         look_up = not self.remote_ref and bool(self.remote_create_started)
-        if ecologic and look_up:
-            raise UserError(self.env._(
-                "An earlier attempt to create this claim at Ecologic got no answer, and Ecologic cannot be searched. "
-                "Look on e-reparateur for a claim with the quote number %(ref)s: if there is one, enter its ClaimId "
-                "as the organism's reference; if not, click “Check” to send it again.",
-                ref=self._qualirepar_reference()))
-        ecologic_claim = ecologic and (not self.remote_ref or claims_api.remote_state(self.remote_status) == "rejected")
+        ecologic_claim = ecologic and (not self.remote_ref or self.remote_correction)
         if ecologic_claim:
             ecologic_claim = dict(self._qualirepar_ecologic_params(), body=self._qualirepar_ecologic_body())
         sent = self._qualirepar_sent_documents()
@@ -343,25 +389,44 @@ class QualireparClaim(models.Model):
                 ecologic_claim if ecologic else {"payload": self._qualirepar_ecosystem_payload()}),
             "documents": [d for d in self._qualirepar_documents() if d["kind"] not in sent],
             "update": ecologic_claim if ecologic and self.remote_ref else None,
+            "request_id": self.remote_request_id and int(self.remote_request_id),
+            "use_requests": self.backend_id.claim_lookup_by_request,
+            "lookup_trusted": self.backend_id.request_lookup_trusted,
         }
 
     def _qualirepar_created(self, data):
         """The organism has made the claim: its reference is kept at once."""
         self.write({"remote_ref": data["ref"], "remote_status": data["status"], "state": "sending"})
+        if data.get("trusted") and not self.backend_id.request_lookup_trusted:
+            self.backend_id.sudo().request_lookup_trusted = True
         if data["found"]:
-            self._qualirepar_log(self.env._("ecosystem already had this claim (%s): it is taken up again.",
-                                            self.remote_ref))
+            self._qualirepar_log(self.env._("%(organism)s already had this claim (%(ref)s): it is taken up again.",
+                                            organism=dict(ORGANISMS)[self.organism], ref=self.remote_ref))
             return
         if self.organism == "ecologic":
             self._qualirepar_store_validation_errors(data["answer"])
         self._qualirepar_log(self.env._("Claim created at %(organism)s: %(ref)s.",
                                         organism=dict(ORGANISMS)[self.organism], ref=self.remote_ref))
 
+    def _qualirepar_request_made(self, data):
+        """Ecologic has made the support request the claim is made from: kept at once, to look the claim up."""
+        self.remote_request_id = str(data["request_id"])
+
+    def _qualirepar_lost_creation(self):
+        return UserError(self.env._(
+            "Ecologic did not answer when this claim was created, and cannot say whether it was. On e-reparateur "
+            "(Demandes de remboursement), look for a claim with the quote number %(quote)s (invoice %(invoice)s): "
+            "if there is one, type its number (ClaimId) in “Organism's reference” on this claim, then click "
+            "“Check”; if there is none, click “Check”: the claim is sent again.",
+            quote=self._qualirepar_reference(), invoice=self.invoice_id.name))
+
     def _qualirepar_done(self, data):
         """What the worker thread reports at the end of the claim's calls. True when the claim was made anew."""
         if data["uploaded"]:
             self.remote_documents = ",".join(sorted(self._qualirepar_sent_documents() | set(data["uploaded"])))
         error = data["error"]
+        if isinstance(error, claims_api.CreationUnknown):
+            error = self._qualirepar_lost_creation()
         if error is None:
             self._qualirepar_confirmed(data["answer"], data["status"])
         elif self.organism == "ecosystem" and self.remote_ref and isinstance(error, ApiError) and (
@@ -402,23 +467,47 @@ class QualireparClaim(models.Model):
     def _qualirepar_confirmed(self, answer, status):
         """The organism has the claim with its documents and has been asked to check it."""
         if self.organism == "ecologic" and not answer.get("IsValid", True):
-            self._qualirepar_store_validation_errors(answer)
-            self.write({"remote_status": status, "state": "to_fix"})
-            self._qualirepar_ask_person(self.env._("Ecologic refused to submit the claim:\n%s",
-                                                   self.validation_errors))
+            self._qualirepar_to_correct(answer.get("ValidationErrors"), status)
+            self._qualirepar_ask_person(self._qualirepar_correction_note(
+                self.env._("Ecologic refused to submit the claim:")))
             return
         self.write({"remote_status": status, "state": claims_api.remote_state(status) or "sent", "last_error": False,
-                    "remote_create_started": False, "attempt_count": 0, "next_attempt_date": False})
+                    "remote_create_started": False, "attempt_count": 0, "next_attempt_date": False,
+                    "remote_correction": False, "refused_documents": False})
         self._qualirepar_log(self.env._(
             "Claim submitted to %(organism)s (%(status)s) with its documents: %(documents)s.",
             organism=dict(ORGANISMS)[self.organism], status=status or "-",
             documents=(self.remote_documents or "-").replace(",", ", ")))
 
     def _qualirepar_store_validation_errors(self, answer):
-        errors = [e for e in answer.get("ValidationErrors") or []
-                  if ATTACHMENTS_PENDING not in (e.get("ErrorMessage") or "")]
-        self.validation_errors = "\n".join(
-            f"• {e.get('Field') or '-'}: {e.get('ErrorMessage')}" for e in errors) or False
+        self.validation_errors = self._qualirepar_errors_text(answer.get("ValidationErrors"))
+
+    @api.model
+    def _qualirepar_errors_text(self, errors):
+        errors = [e for e in errors or [] if ATTACHMENTS_PENDING not in (e.get("ErrorMessage") or "")
+                  and (e.get("MessageType") or "E").upper() == "E"]
+        return "\n".join(f"• {e.get('Field') or '-'}: {e.get('ErrorMessage')}" for e in errors) or False
+
+    def _qualirepar_to_correct(self, errors, status):
+        """Ecologic found ``errors`` in the claim it has: it waits for a person, who corrects it; the documents
+        the errors name are then attached again and the claim corrected and submitted (updateclaim)."""
+        text = " ".join(f"{e.get('Field') or ''} {e.get('ErrorMessage') or ''}" for e in errors or []).casefold()
+        refused = [kind for kind, words in DOCUMENT_WORDS.items() if any(word in text for word in words)]
+        self.write({
+            "remote_status": status, "state": "to_fix", "remote_correction": True,
+            "validation_errors": self._qualirepar_errors_text(errors),
+            "refused_documents": ",".join(refused) or False,
+            "remote_documents": ",".join(sorted(self._qualirepar_sent_documents() - set(refused))) or False,
+        })
+
+    def _qualirepar_correction_note(self, intro):
+        _ = self.env._
+        lines = [intro, self.validation_errors or "-"]
+        if self.refused_documents_label:
+            lines.append(_("Documents refused: %s. Replace them on the claim or the repair: they are sent again.",
+                           self.refused_documents_label))
+        lines.append(_("Once corrected, click “Check”: the claim is corrected at Ecologic and submitted again."))
+        return "\n".join(lines)
 
     # ------------------------------------------------------------------ failures
     def _qualirepar_failed(self, error):
@@ -469,10 +558,10 @@ class QualireparClaim(models.Model):
         finally:
             pool.put(client)
         status, reason = remote["status"], remote["reason"]
-        paid_amount, paid_date = remote["paid_amount"], remote["paid_date"]
         state = claims_api.remote_state(status)
         if status == self.remote_status or not state:
-            self.remote_status = status
+            if status != self.remote_status:
+                self.remote_status = status
             return
         self.remote_status = status
         if state == "rejected":
@@ -482,10 +571,20 @@ class QualireparClaim(models.Model):
             self._qualirepar_ask_person(self.env._(
                 "%(organism)s rejected the claim: %(reason)s. Correct it, then click “Correct and resubmit”.",
                 organism=self.partner_id.name, reason=reason or status))
-        elif state == "paid":
-            self._record_payment(float(paid_amount if paid_amount is not None else self.amount),
-                                 fields.Date.to_date(paid_date) or fields.Date.context_today(self),
-                                 self.remote_ref, self.env["account.move"])
+        elif state == "sending" and self.organism == "ecologic":
+            # Found incomplete after it was submitted ("Dossier incomplet"): a person corrects it.
+            self._qualirepar_to_correct(remote["errors"], status)
+            self._qualirepar_ask_person(self._qualirepar_correction_note(
+                self.env._("Ecologic finds the claim incomplete:")))
+        elif state == "closed":
+            # No API tells a payment (spec §4): the status informs, the remittance books the money.
+            self.write({"state": "approved", "remote_closed": True})
+            self._qualirepar_log(self.env._(
+                "%(organism)s says the claim is settled (%(status)s). The money is recorded when the remittance "
+                "is entered from the bank statement (Record a remittance).",
+                organism=self.partner_id.name, status=status))
         else:
             self.state = state
-        self._qualirepar_log(self.env._("%(organism)s: %(status)s.", organism=self.partner_id.name, status=status))
+        comment = reason if reason and reason != status else ""
+        self._qualirepar_log(self.env._("%(organism)s: %(status)s.", organism=self.partner_id.name,
+                                        status=" – ".join(filter(None, [status, comment]))))

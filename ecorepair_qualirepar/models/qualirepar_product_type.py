@@ -19,9 +19,14 @@ class QualireparProductType(models.Model):
     active = fields.Boolean(default=True)
     eligible_from = fields.Date(string="Eligible from", readonly=True)
     eligible_until = fields.Date(string="Eligible until", readonly=True)
+    sheet_type = fields.Char(
+        string="ecosystem sheet code", readonly=True,
+        help="The fiche of the product in ecosystem's catalogue (ProductSheet.Type), as the API sends it: the "
+        "shop holds the product's fiche when its labelled sheets carry the same code.")
     fiche_metier_id = fields.Many2one(
         "qualirepar.fiche.metier", string="Fiche métier",
-        help="Filled in from ecosystem's catalogue; set it by hand for the other organisms.")
+        help="Filled in from ecosystem's catalogue, through the sheet codes of the fiches métier; set it by hand "
+        "for the other organisms.")
     piec_bonus = fields.Boolean(
         string="+20 % with a circular-economy part",
         help="An equipment of article R.224-32 (washing machine, dishwasher, fridge, TV or monitor, laptop, "

@@ -189,12 +189,13 @@ class RepairOrder(models.Model):
             repair.qualirepar_eligibility_notes = "\n".join(f"• {reason}" for reason in reasons) or False
 
     def _qualirepar_fiches_held(self):
-        """{company id: ids of the fiches métier the company is labelled for}, in one query."""
+        """{company id: what the company is labelled for}, in one query: the ids of its fiches métier and the
+        API's sheet codes (strings) as the organism sent them."""
         sheets = self.env["qualirepar.business.sheet"].sudo().search_fetch(
-            [("company_id", "in", self.company_id.ids)], ["company_id", "fiche_metier_id"])
+            [("company_id", "in", self.company_id.ids)], ["company_id", "fiche_metier_id", "sheet_type"])
         held = {}
         for sheet in sheets:
-            held.setdefault(sheet.company_id.id, set()).add(sheet.fiche_metier_id.id)
+            held.setdefault(sheet.company_id.id, set()).update({sheet.fiche_metier_id.id, sheet.sheet_type})
         return held
 
     def _qualirepar_ineligibility_reasons(self, fiches_held, day=None):
@@ -224,7 +225,11 @@ class RepairOrder(models.Model):
                              self.qualirepar_return_of_id.name))
         if not (self.qualirepar_serial_number or self.qualirepar_imei):
             reasons.append(_("The device has no serial number or IMEI."))
-        if self.qualirepar_fiche_metier_id and self.qualirepar_fiche_metier_id.id not in fiches_held:
+        if ptype.sheet_type:  # the catalogue's code of the product's fiche, compared with the shop's as received
+            if ptype.sheet_type not in fiches_held:
+                reasons.append(_("The shop is not labelled for the fiche métier “%s”.",
+                                 self.qualirepar_fiche_metier_id.display_name or ptype.sheet_type))
+        elif self.qualirepar_fiche_metier_id and self.qualirepar_fiche_metier_id.id not in fiches_held:
             reasons.append(_("The shop is not labelled for the fiche métier “%s”.",
                              self.qualirepar_fiche_metier_id.display_name))
         elif not self.qualirepar_fiche_metier_id and ptype:

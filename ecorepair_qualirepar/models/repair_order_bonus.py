@@ -4,6 +4,7 @@ from odoo.tools import float_round
 
 from ..clients import ApiError
 from .qualirepar_access import WORKSHOP, check_role
+from .qualirepar_backend_sync import _api_number
 
 PIEC_INCREASE = 0.20  # +20 % when a part from the circular economy is used on an R.224-32 equipment
 # A change of these fields of a repair may open or close its right to the bonus.
@@ -62,9 +63,20 @@ class RepairOrder(models.Model):
                     total_incl_vat=float_round(total_incl_vat, 2), brand_id=self.qualirepar_brand_id.code,
                     product_id=ptype.code, repair_code=self.qualirepar_repair_code_id.code or None,
                     iris_symptom=self.qualirepar_iris_code_id.code or None, repair_date=fields.Date.to_string(day))
-                if not answer.get("IsEligible"):
-                    return 0.0, 0.0, answer.get("Message") or _("Ecologic declines the bonus for this repair.")
-                base = float(answer.get("SupportAmount") or 0.0)
+                # Spec §4: only SupportAmount and EcoOrganizationId are known; eligible = a positive amount, from
+                # Ecologic itself.
+                organism_id = answer.get("EcoOrganizationId")
+                if organism_id not in (None, "") and str(organism_id).strip() != str(
+                        ptype.backend_id.eco_organization_code):
+                    return 0.0, 0.0, _(
+                        "Ecologic answers that another eco-organism (EcoOrganizationId %s) handles this brand and "
+                        "product: choose the brand as ecosystem lists it.", organism_id)
+                try:
+                    base = _api_number(answer.get("SupportAmount"))
+                except ValueError:
+                    base = 0.0
+                if base <= 0:
+                    return 0.0, 0.0, _("Ecologic gives no bonus for this repair (amount 0).")
             else:
                 base = self.qualirepar_bonus_base
         else:

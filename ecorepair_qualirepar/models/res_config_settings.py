@@ -17,6 +17,15 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.qualirepar_bonus_account_id", readonly=False)
     qualirepar_label_number = fields.Char(related="company_id.qualirepar_label_number", readonly=False)
     qualirepar_document_footer = fields.Text(related="company_id.qualirepar_document_footer", readonly=False)
+    qualirepar_claim_retry_seconds = fields.Integer(
+        string="First retry after (seconds)", config_parameter="ecorepair_qualirepar.claim_retry_seconds",
+        default=120,
+        help="A claim whose organism could not be reached is sent again after this many seconds, then after twice "
+        "as long at each failed attempt, never more than 12 hours.")
+    qualirepar_claim_concurrency = fields.Integer(
+        string="Claims sent at once", config_parameter="ecorepair_qualirepar.claim_concurrency", default=4,
+        help="How many claims' calls to the eco-organisms the scheduled action makes at the same time. More is "
+        "faster, as long as the organisms do not answer “too many requests”.")
     qualirepar_backend_count = fields.Integer(compute="_compute_qualirepar_counts")
     qualirepar_fiche_held_count = fields.Integer(compute="_compute_qualirepar_counts")
 
@@ -25,7 +34,10 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             company = settings.company_id
             settings.qualirepar_backend_count = len(company.qualirepar_backend_ids)
-            settings.qualirepar_fiche_held_count = len(company.qualirepar_business_sheet_ids)
+            # Several API codes may stand for one fiche (two sheets, one fiche); a code linked to none counts alone.
+            sheets = company.qualirepar_business_sheet_ids
+            settings.qualirepar_fiche_held_count = len(sheets.fiche_metier_id) + len(
+                sheets.filtered(lambda sheet: not sheet.fiche_metier_id))
 
     def action_qualirepar_backends(self):
         check_role(self.env, MANAGER)

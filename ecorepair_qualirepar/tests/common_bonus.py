@@ -128,4 +128,5 @@ class EcologicBonusCase(BonusCase):
     def washer_repair(self, **values):
         values.setdefault("qualirepar_repair_code_id", False)  # the laptop's repair code is not a washer's
         values.setdefault("qualirepar_serial_number", "SEB-WM-0042")
-        return self.repair(product_id=self.washer.id, qualirepar_brand_id=self.seb.id, **values)
+        values.setdefault("qualirepar_brand_id", self.seb.id)
+        return self.repair(product_id=self.washer.id, **values)

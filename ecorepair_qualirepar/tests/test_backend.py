@@ -48,7 +48,7 @@ class TestBackend(SandboxCase):
         self.ecosystem.action_sync_reference_data()
         settings = Form(self.env["res.config.settings"])
         self.assertEqual(settings.qualirepar_backend_count, 2)
-        self.assertEqual(settings.qualirepar_fiche_held_count, 4)
+        self.assertEqual(settings.qualirepar_fiche_held_count, 4, "INFORMATIQUE and TELEPHONIE are both fiche 7")
         settings.qualirepar_warranty_months = 6
         settings.save().execute()
         self.assertEqual(self.env.company.qualirepar_warranty_months, 6)

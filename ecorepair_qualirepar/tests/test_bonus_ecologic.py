@@ -28,10 +28,24 @@ class TestBonusEcologic(EcologicBonusCase):
         self.assertEqual(invoice.qualirepar_claim_ids.partner_id, self.ecologic)
 
     def test_ecologic_declines(self):
+        """The strict sandbox answers only SupportAmount and EcoOrganizationId (no IsEligible, no Message)."""
         order = self.quote(self.washer_repair(), (self.labour, 30))  # 36 € incl. VAT < 50 € bonus
         order.action_qualirepar_check_bonus()
         self.assertFalse(self.bonus_line(order))
-        self.assertIn("inférieur au bonus", order.qualirepar_bonus_message)
+        self.assertIn("no bonus", order.qualirepar_bonus_message)
+
+    def test_eligible_means_a_positive_amount_from_ecologic_itself(self):
+        """An amount counts only from the organism in charge: Ecologic says LG is ecosystem's (EcoOrganizationId)."""
+        lg = self.env(su=True)["qualirepar.brand"].search(
+            [("backend_id", "=", self.ecologic_backend.id), ("code", "=", "1102")])
+        self.assertEqual(lg.handled_by, "ecologic", "this shop's ecosystem catalogue does not list LG")
+        order = self.quote(self.washer_repair(qualirepar_brand_id=lg.id), (self.labour, 100))
+        order.action_qualirepar_check_bonus()
+        self.assertFalse(self.bonus_line(order))
+        self.assertIn("EcoOrganizationId 45", order.qualirepar_bonus_message)
+        self.ecologic_backend.eco_organization_code = 45  # the setting, should Ecologic's id not be 44
+        order.action_qualirepar_check_bonus()
+        self.assertIn("no bonus", order.qualirepar_bonus_message)
 
     def test_ecologic_unreachable_never_blocks(self):
         order = self.quote(self.washer_repair(), (self.labour, 100))

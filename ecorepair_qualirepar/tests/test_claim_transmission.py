@@ -55,7 +55,15 @@ class TestClaimTransmission(EcologicBonusCase):
     def due_now(self, claim):
         claim.next_attempt_date = fields.Datetime.now() - timedelta(seconds=1)
 
+    def remittance(self, claims, amount):
+        wizard = self.env["qualirepar.remittance.wizard"].with_context(
+            active_model="qualirepar.claim", active_ids=claims.ids).create({"amount": amount})
+        wizard.line_ids.amount_paid = amount
+        wizard.action_confirm()
+
     def test_ecosystem_claim_sent_approved_and_paid_short(self):
+        """No API tells a payment: "Remboursement effectué" informs, books nothing, and the remittance records
+        what the bank received, a short payment included."""
         claim = self.laptop_claim()
         self.claims._cron_submit_claims()
         self.assertEqual(claim.state, "sent", claim.last_error)
@@ -71,12 +79,41 @@ class TestClaimTransmission(EcologicBonusCase):
         self.assertEqual(claim.state, "approved")
         self.sandbox.state.pay("ecosystem", claim.remote_ref, 45)
         self.claims._cron_refresh_claims()
-        self.assertEqual((claim.state, claim.amount_paid), ("paid", 45))
+        self.assertEqual((claim.state, claim.remote_status, claim.amount_paid), ("approved", "Remboursement effectué", 0))
+        self.assertTrue(claim.remote_closed)
+        self.assertEqual(claim.amount_residual, 50, "nothing booked on a status")
+        self.assertIn("Record a remittance", claim.message_ids[1].body)
+        calls = len(self.sandbox.state.request_log)
+        self.claims._cron_refresh_claims()
+        self.assertEqual(len(self.sandbox.state.request_log), calls, "a settled claim is not asked again")
+
+        self.remittance(claim, 45)
+        self.assertEqual((claim.state, claim.amount_paid, claim.amount_residual), ("paid", 45, 5))
         self.assertTrue(claim.has_discrepancy)
         self.assertEqual(claim.activity_ids.summary, "Reimbursement discrepancy")
         self.assertEqual(len(self.remote("ecosystem")), 1)
 
-    def test_ecologic_claim_rejected_corrected_and_resubmitted(self):
+    def test_ecologic_payment_accepted_is_not_paid(self):
+        """Ecologic's "Remboursement accepté" is accepted for payment; "Clôturée" settles it; the remittance
+        books the money."""
+        claim = self.washer_claim()
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent", claim.last_error)
+        self.sandbox.state.approve("ecologic", claim.remote_ref)
+        self.claims._cron_refresh_claims()
+        self.assertEqual((claim.state, claim.remote_status), ("approved", "Remboursement accepté"))
+        self.assertFalse(claim.remote_closed)
+        self.sandbox.state.pay("ecologic", claim.remote_ref)
+        self.claims._cron_refresh_claims()
+        self.assertEqual((claim.state, claim.remote_status, claim.amount_paid), ("approved", "Clôturée", 0))
+        self.assertTrue(claim.remote_closed)
+        self.assertIn("50.00 EUR", claim.message_ids[0].body, "the comment's amount is shown")
+        self.remittance(claim, 50)
+        self.assertEqual((claim.state, claim.amount_paid, claim.has_discrepancy), ("paid", 50, False))
+
+    def test_refused_ecologic_claim_is_sent_again_as_a_new_claim(self):
+        """Nothing says a refused Ecologic claim can be changed (the strict sandbox refuses it): the corrected
+        claim is a new one, the refused reference kept."""
         claim = self.washer_claim()
         self.claims._cron_submit_claims()
         self.assertEqual(claim.state, "sent")
@@ -89,14 +126,50 @@ class TestClaimTransmission(EcologicBonusCase):
         self.assertEqual((claim.state, claim.reject_code), ("rejected", "13"))
         self.assertIn("pas une facture", claim.reject_reason)
         self.assertEqual(claim.activity_ids.summary, "Bonus claim to look at")
+        refused = claim.remote_ref
 
         claim.action_resubmit()
         self.claims._cron_submit_claims()
-        self.assertEqual(claim.state, "sent")
-        self.assertEqual(len(self.remote("ecologic")), 1, "Ecologic's claim is updated, not created again")
-        self.sandbox.state.pay("ecologic", claim.remote_ref)
+        self.assertEqual(claim.state, "sent", claim.last_error)
+        self.assertNotEqual(claim.remote_ref, refused)
+        self.assertEqual(claim.previous_remote_refs, refused)
+        self.assertEqual(sorted(c["params"]["QuoteNumber"] for c in self.remote("ecologic")),
+                         sorted([claim.name, f"{claim.name}-2"]))
+
+    def test_refused_ecologic_claim_updated_when_the_connection_says_so(self):
+        self.ecologic_backend.refused_claims_updatable = True
+        self.sandbox.state.accept_refused_updates = True
+        claim = self.washer_claim()
+        self.claims._cron_submit_claims()
+        self.sandbox.state.reject("ecologic", claim.remote_ref, "13")
         self.claims._cron_refresh_claims()
-        self.assertEqual((claim.state, claim.amount_paid, claim.has_discrepancy), ("paid", 50, False))
+        claim.action_resubmit()
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent", claim.last_error)
+        self.assertEqual(len(self.remote("ecologic")), 1, "Ecologic's claim is updated, not created again")
+        self.assertTrue(any("updateclaim" in path.lower() for _m, path, _s in self.sandbox.state.request_log))
+
+    def test_ecologic_incomplete_after_submission(self):
+        """"Dossier incomplet" after submission: the person sees which document Ecologic refused; once it is
+        replaced, that document alone is attached again and the claim corrected and submitted (updateclaim)."""
+        claim = self.washer_claim()
+        self.claims._cron_submit_claims()
+        self.sandbox.state.incomplete("ecologic", claim.remote_ref, "NAMEPLATE", "Plaque signalétique illisible")
+        self.claims._cron_refresh_claims()
+        self.assertEqual(claim.state, "to_fix")
+        self.assertIn("Plaque signalétique illisible", claim.validation_errors)
+        self.assertEqual(claim.refused_documents_label, "Nameplate photo")
+        self.assertIn("Nameplate photo", claim.activity_ids.note)
+        log = len(self.sandbox.state.request_log)
+        claim.repair_id.qualirepar_nameplate_photo = PNG  # a new photo
+        claim.action_check()
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent", claim.last_error)
+        calls = [path.rsplit("/", 1)[-1].lower() for _m, path, _s in self.sandbox.state.request_log[log:]]
+        self.assertEqual(calls, ["attachfile", "updateclaim"])
+        self.assertEqual(len(self.sandbox.state.claim("ecologic", claim.remote_ref)["files"]["NAMEPLATE"]), 2)
+        self.assertFalse(claim.refused_documents)
+        self.assertEqual(len(self.remote("ecologic")), 1)
 
     def test_ecosystem_rejection_makes_a_new_claim_keeping_the_old_reference(self):
         claim = self.laptop_claim()
@@ -131,20 +204,55 @@ class TestClaimTransmission(EcologicBonusCase):
                             for method, path, _status in self.sandbox.state.request_log), "it looked first")
 
     def test_ecologic_lost_creation_waits_for_a_person(self):
-        """Ecologic cannot be searched: after a lost answer to createclaim a person checks on its site."""
+        """Until Ecologic has been seen to tell, in a support request's status, the claim made from it, a lost
+        answer to createclaim goes to a person, told what to look for on e-reparateur and where to type it."""
         claim = self.washer_claim()
         self.sandbox.state.inject("5xx", count=1, path_filter="createclaim")
         self.claims._cron_submit_claims()
+        self.assertTrue(claim.remote_request_id)
         self.due_now(claim)
         self.claims._cron_submit_claims()
         self.assertEqual(claim.state, "to_fix")
         self.assertIn(claim.name, claim.last_error)
+        self.assertIn("e-reparateur", claim.activity_ids.note)
+        self.assertIn("Organism's reference", claim.activity_ids.note)
         self.assertFalse(self.remote("ecologic"))
         # Nothing was created there: the person sends it again.
         claim.action_check()
         self.claims._cron_submit_claims()
         self.assertEqual(claim.state, "sent")
         self.assertEqual(len(self.remote("ecologic")), 1)
+        self.assertTrue(self.ecologic_backend.request_lookup_trusted, "its support request told the claim")
+
+    def test_ecologic_lost_creation_found_through_its_support_request(self):
+        """The lost attempt did create the claim: its support request's status gives the ClaimId, no person."""
+        claim = self.washer_claim()
+        self.sandbox.state.inject("5xx", count=1, path_filter="createclaim")
+        self.claims._cron_submit_claims()
+        # The attempt whose answer was lost.
+        job = claim._qualirepar_job({}, 1)
+        self.ecologic_backend._get_client().create_claim(request_id=job["request_id"], **job["create"])
+        self.due_now(claim)
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent", claim.last_error)
+        self.assertEqual(len(self.remote("ecologic")), 1)
+        self.assertEqual(claim.remote_ref, str(self.remote("ecologic")[0]["id"]))
+        self.assertFalse(claim.activity_ids)
+
+    def test_ecologic_lost_creation_made_again_once_lookups_are_trusted(self):
+        first = self.washer_claim()
+        self.claims._cron_submit_claims()
+        self.assertEqual(first.state, "sent")
+        self.assertTrue(self.ecologic_backend.request_lookup_trusted)
+        claim = self.sent_claim(self.washer_repair(qualirepar_iris_code_id=self.leak.id,
+                                                   qualirepar_serial_number="SEB-WM-0043"), (self.labour, 100))
+        self.sandbox.state.inject("5xx", count=1, path_filter="createclaim")
+        self.claims._cron_submit_claims()
+        self.due_now(claim)
+        self.claims._cron_submit_claims()
+        self.assertEqual(claim.state, "sent", claim.last_error)
+        self.assertEqual(sorted(c["params"]["QuoteNumber"] for c in self.remote("ecologic")),
+                         sorted(self.claims.search([("organism", "=", "ecologic")]).mapped("name")))
 
     def test_one_failing_claim_does_not_stop_the_others(self):
         broken, good = self.laptop_claim(), self.washer_claim()
@@ -217,3 +325,29 @@ class TestClaimTransmission(EcologicBonusCase):
         for claim in claims:
             self.assertIn("Claim submitted to", claim.message_ids[0].body)
             self.assertIn("Claim created at", claim.message_ids[1].body)
+
+    def test_scheduled_actions_write_in_the_responsible_persons_language(self):
+        """Scheduled actions run without a language: their notes and activities are in the French of the
+        person responsible for the repair."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].search([("name", "=", "ecorepair_qualirepar")])._update_translations("fr_FR")
+        claim = self.washer_claim()
+        claim._qualirepar_responsible().lang = "fr_FR"
+        self.claims.with_context(lang=None)._cron_submit_claims()
+        self.assertIn("Demande créée chez Ecologic", claim.message_ids[1].body)
+        self.sandbox.state.reject("ecologic", claim.remote_ref, "13")
+        self.claims.with_context(lang=None)._cron_refresh_claims()
+        self.assertEqual(claim.activity_ids.summary, "Demande de remboursement à examiner")
+
+    def test_retry_settings_are_in_the_settings(self):
+        settings = self.env["res.config.settings"].create(
+            {"qualirepar_claim_retry_seconds": 300, "qualirepar_claim_concurrency": 2})
+        settings.execute()
+        get = self.env["ir.config_parameter"].sudo().get_param
+        self.assertEqual((get("ecorepair_qualirepar.claim_retry_seconds"), get("ecorepair_qualirepar.claim_concurrency")),
+                         ("300", "2"))
+        claim = self.laptop_claim()
+        self.sandbox.state.inject("5xx", count=1, path_filter="new_claim")
+        before = fields.Datetime.now()
+        self.claims._cron_submit_claims()
+        self.assertGreaterEqual(claim.next_attempt_date, before + timedelta(seconds=299))

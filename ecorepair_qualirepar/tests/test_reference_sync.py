@@ -86,8 +86,8 @@ class TestReferenceSync(SandboxCase):
         self.assertTrue(phone.iris_code_ids)
         self.assertFalse(phone.amount_ids, "Ecologic computes the bonus per repair: no stored scale")
         brands = self.env["qualirepar.brand"].search([("backend_id", "=", self.ecologic.id)])
-        self.assertIn("Seb", brands.mapped("name"))
-        self.assertEqual(set(brands.mapped("handled_by")), {"ecologic"})
+        self.assertIn("SEB", brands.mapped("name"))
+        self.assertEqual(set(brands.mapped("handled_by")), {"ecologic"}, "no ecosystem catalogue to say otherwise")
         sites = self.env["qualirepar.repair.site"].search([("backend_id", "=", self.ecologic.id)])
         self.assertEqual(len(sites), 2)
         self.assertEqual(len(sites[0].code), 36, "Ecologic site ids are GUIDs")
@@ -151,3 +151,78 @@ class TestReferenceSync(SandboxCase):
         self.env["qualirepar.backend"]._cron_sync_reference_data()
         self.assertFalse(self.ecosystem.last_sync_error)
         self.assertTrue(self.ecosystem.product_type_count)
+
+    # ---------------------------------------------------------------- issue 12: the API's own codes
+    def test_named_sheet_codes_map_every_product_type_at_the_first_sync(self):
+        """The strict sandbox names its fiches with codes of its own (no list is published): a fresh database
+        links them to the ten fiches by their words, so every product type has its fiche, nothing edited."""
+        self.ecosystem.action_sync_reference_data()
+        fiche = {n: self.env.ref(f"ecorepair_qualirepar.fiche_metier_{n}") for n in range(1, 11)}
+        expected = {"LL": 1, "RF": 2, "AS": 3, "TV": 4, "HF": 5, "AP": 6, "TP": 7, "OP": 7, "TD": 8, "PE": 9, "TR": 10}
+        for key, number in expected.items():
+            ptype = self.product_type(self.ecosystem, f"ECO-{key}-001")
+            self.assertEqual(ptype.fiche_metier_id, fiche[number], f"{ptype.name} ({ptype.sheet_type})")
+        types = self.env["qualirepar.product.type"].search([("backend_id", "=", self.ecosystem.id)])
+        self.assertFalse(types.filtered(lambda t: not t.fiche_metier_id))
+        self.assertEqual(self.product_type(self.ecosystem, "ECO-TP-001").sheet_type, "TELEPHONIE")
+        self.assertEqual(fiche[7]._sheet_codes(), {"INFORMATIQUE", "TELEPHONIE"}, "two API codes, one fiche")
+        self.assertFalse(self.ecosystem.last_sync_warning)
+
+    def test_unlinked_sheet_code_is_reported_then_linked_by_hand(self):
+        self.sandbox.state.add_product("RB", "Robot de piscine", "ROBOTIQUE_AQUATIQUE", 20)
+        notification = self.ecosystem.action_sync_reference_data()
+        self.assertIn("ROBOTIQUE_AQUATIQUE", self.ecosystem.last_sync_warning)
+        self.assertEqual(notification["params"]["type"], "warning")
+        robot = self.product_type(self.ecosystem, "ECO-RB-001")
+        self.assertFalse(robot.fiche_metier_id)
+        small_tools = self.env.ref("ecorepair_qualirepar.fiche_metier_9")
+        small_tools.ecosystem_sheet_type += ", ROBOTIQUE_AQUATIQUE"
+        self.assertEqual(robot.fiche_metier_id, small_tools, "the product types follow the fiche's codes")
+        self.ecosystem.action_sync_reference_data()
+        self.assertFalse(self.ecosystem.last_sync_warning)
+        self.assertEqual(robot.fiche_metier_id, small_tools)
+
+    def test_fiche_held_is_a_comparison_of_the_api_codes(self):
+        """The shop holds a product's fiche when its labelled sheets carry the catalogue's code of that product,
+        as the API sends them, whatever fiche métier the codes are linked to."""
+        self.ecosystem.action_sync_reference_data()
+        brand = self.env["qualirepar.brand"].search([("backend_id", "=", self.ecosystem.id), ("code", "=", "0101")])
+        customer = self.env["res.partner"].create({"name": "Jeanne Martin"})
+
+        def reasons(key):
+            product = self.env["product.product"].create(
+                {"name": key, "qualirepar_product_type_ids": [(6, 0, self.product_type(self.ecosystem, key).ids)]})
+            repair = self.env["repair.order"].create({
+                "partner_id": customer.id, "product_id": product.id, "qualirepar_brand_id": brand.id,
+                "qualirepar_serial_number": "SN-1", "qualirepar_out_of_warranty": True})
+            return repair.qualirepar_eligibility_notes or ""
+
+        self.assertFalse(reasons("ECO-TP-001"))  # TELEPHONIE is held
+        self.assertIn("not labelled", reasons("ECO-AP-001"))  # PHOTO_OPTIQUE_SEPAREE is not
+        # A held code nobody linked to a fiche still opens the bonus: the codes decide.
+        self.env.ref("ecorepair_qualirepar.fiche_metier_7").ecosystem_sheet_type = "INFORMATIQUE"
+        self.env["qualirepar.product.type"].search([("sheet_type", "=", "TELEPHONIE")]).fiche_metier_id = False
+        self.assertFalse(reasons("ECO-TA-001"))
+
+    def test_each_brand_once_with_the_organism_that_handles_it(self):
+        """Ecologic's list has every brand (BOSCH, SAMSUNG… too): ecosystem's isEcosystemBrand decides, whichever
+        organism is synchronised first, and the brand picker offers each brand once, with its organism."""
+        self.ecologic.action_sync_reference_data()
+        self.ecosystem.action_sync_reference_data()
+        Brand = self.env["qualirepar.brand"]
+        picker = Brand.search([("is_handler", "=", True), ("company_id", "in", (self.env.company.id, False))])
+        names = [name.upper() for name in picker.mapped("name")]
+        self.assertEqual(len(names), len(set(names)), "a brand offered twice")
+        self.assertEqual(len(names), len(self.sandbox.state.reference["brands"]))
+        samsung = picker.filtered(lambda b: b.name.upper() == "SAMSUNG")
+        seb = picker.filtered(lambda b: b.name.upper() == "SEB")
+        self.assertEqual((samsung.organism, samsung.handled_by), ("ecosystem", "ecosystem"))
+        self.assertEqual((seb.organism, seb.handled_by), ("ecologic", "ecologic"))
+        self.assertEqual(samsung.display_name, "Samsung (ecosystem)")
+        ecologic_samsung = Brand.search([("backend_id", "=", self.ecologic.id), ("code", "=", "1101")])
+        self.assertEqual((ecologic_samsung.handled_by, ecologic_samsung.is_handler), ("ecosystem", False))
+        self.env.flush_all()
+        with self.capture_writes() as writes:
+            self.ecologic.action_sync_reference_data()
+            self.ecosystem.action_sync_reference_data()
+        self.assertEqual(writes, [])

@@ -79,8 +79,8 @@ def product_types(state, req, with_labels):
 
 
 def brands(state, req):
-    return [{"BrandName": b["name"], "BrandId": b["ecologic_id"]}
-            for b in state.reference["brands"] if not b["ecosystem"]]
+    """Every brand, ecosystem's too: the spec does not say the list is limited to Ecologic's (§2.4)."""
+    return [{"BrandName": b["name"].upper(), "BrandId": b["ecologic_id"]} for b in state.reference["brands"]]
 
 
 def _known_product(state, product_id):
@@ -139,8 +139,10 @@ def calculate(state, req):
     amount, eligible, organism, message = bonus(
         state, product, brand_id, total, day,
         param(req, "repairCode", required=False), param(req, "iRISSymptom", required=False))
-    return [{"SupportAmount": amount, "Currency": "EUR", "IsEligible": eligible,
-             "EcoOrganizationId": organism, "Message": message}]
+    answer = {"SupportAmount": amount, "EcoOrganizationId": organism}  # what the spec knows of the answer (§4)
+    if state.extras:
+        answer.update(Currency="EUR", IsEligible=eligible, Message=message)
+    return [answer]
 
 
 # ----------------------------------------------------------------------- claims
@@ -161,7 +163,7 @@ def body_errors(state, body):
 def required_documents(state, claim):
     product = state.find_product((claim["body"].get("Product") or {}).get("ProductId")) or {}
     documents = ["INVOICE", "CONSUMERVALIDATION"]
-    if product.get("sheet") == "7":  # EI&T: the nameplate photo is mandatory
+    if product.get("sheet") in ("INFORMATIQUE", "TELEPHONIE"):  # EI&T: the nameplate photo is mandatory
         documents.insert(1, "NAMEPLATE")
     return documents
 
@@ -171,6 +173,7 @@ def claim_errors(state, claim):
     missing = [d for d in required_documents(state, claim) if d not in claim["files"]]
     if missing:
         errors.append(_error("Attachments", ATTACHMENTS_MESSAGE % ", ".join(missing)))
+    errors += [_error(document, message) for document, message in (claim.get("refused_documents") or {}).items()]
     return errors
 
 
@@ -183,7 +186,7 @@ def claim_data(state, claim):
     data = {"EcoOrganizationId": ECOLOGIC_ID, "RequestId": claim["request_id"], "ClaimId": claim["id"],
             "IsValid": not errors, "LastStatus": claim["status"], "Comment": claim["comment"],
             "CreateDate": claim["created"], "ValidationErrors": errors}
-    if claim["paid_amount"] is not None:
+    if state.extras and claim["paid_amount"] is not None:
         data.update(PaidAmount=claim["paid_amount"], PaymentDate=claim["payment_date"])
     return data
 
@@ -243,14 +246,17 @@ def create_claim(state, req):
         "created": now_iso(), "paid_amount": None, "payment_date": None,
     }, CLAIM_PARAMS)
     state.ecologic_claims[claim["id"]] = claim
+    if claim["request_id"] in state.support_requests:  # its status now tells the claim made from it
+        state.support_requests[claim["request_id"]]["claim_id"] = claim["id"]
     return _claim_reply(state, claim)
 
 
 def update_claim(state, req):
     claim = _find_claim(state, req)
-    if claim["submitted"] and claim["status"] != st.ECOLOGIC_REFUSED:
+    refused = claim["status"] == st.ECOLOGIC_REFUSED
+    if claim["submitted"] and not (refused and state.accept_refused_updates):
         bad_request("La demande %s a déjà été soumise" % claim["id"])
-    # A refused claim, corrected, can be submitted again.
+    # A refused claim can be corrected and submitted again only when the sandbox is told so.
     claim.update(submitted=False, reject_reason=None, comment="")
     claim = _fill(state, req, claim, CLAIM_PARAMS)
     if (param(req, "Submit", required=False) or "").lower() == "true":
@@ -273,6 +279,7 @@ def attach_file(state, req):
         bad_request("FileContent doit contenir le fichier encodé en base64")
     claim["files"].setdefault(document_type, []).append(
         {"FileName": name, "FileExtension": extension, "Size": len(raw)})
+    (claim.get("refused_documents") or {}).pop(document_type, None)
     return envelope(claim_data(state, claim), message="Code 200 : document %s ajouté" % document_type)
 
 
@@ -296,7 +303,7 @@ def claim_status(state, req):
 # ------------------------------------------------------------ support requests
 def _support_reply(state, request):
     errors = body_errors(state, request["body"])
-    data = {"EcoOrganizationId": ECOLOGIC_ID, "RequestId": request["id"], "ClaimId": None,
+    data = {"EcoOrganizationId": ECOLOGIC_ID, "RequestId": request["id"], "ClaimId": request.get("claim_id"),
             "IsValid": not errors, "LastStatus": SUPPORT_INCOMPLETE if errors else SUPPORT_ELIGIBLE,
             "Comment": "", "CreateDate": request["created"], "ValidationErrors": errors}
     return Reply(206 if errors else 200, envelope(data))

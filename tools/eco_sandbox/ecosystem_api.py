@@ -21,10 +21,17 @@ REQUIRED_FIELDS = (
 HTTP_STATUS_NAMES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND"}
 
 
+def error_body(state, status, code, message):
+    """The error body of spec §1.2: the HTTP status in ``code``, the business code in ``status``. With the
+    demo ``extras``, the other way round (the business code in ``code``), as some clients read it."""
+    if state.extras:
+        return {"error": {"code": code, "status": HTTP_STATUS_NAMES.get(status, "ERROR"), "message": message}}
+    return {"error": {"code": status, "status": code, "message": message}}
+
+
 def fail(status, code, message):
-    """Answer with the error body of spec §1.2."""
-    raise Reply(status, {"error": {"code": code, "status": HTTP_STATUS_NAMES.get(status, "ERROR"),
-                                   "message": message}})
+    """Answer with the error body of spec §1.2 (``handle`` turns it into the extras' shape when asked)."""
+    raise Reply(status, {"error": {"code": status, "status": code, "message": message}})
 
 
 def bad_request(message):
@@ -81,7 +88,7 @@ def claim_summary(state, claim):
 
 
 def claim_details(state, claim):
-    """ClaimDetails; PaidAmount/PaymentDate are sandbox extensions filled once paid."""
+    """ClaimDetails; PaidAmount/PaymentDate are demo extras (``state.extras``), filled once paid."""
     payload = claim["payload"]
     sent = payload["Product"]
     product = state.find_product(sent["ProductID"]) or {}
@@ -108,7 +115,7 @@ def claim_details(state, claim):
         "Customer": payload["Customer"],
         "SpareParts": payload.get("SpareParts") or {},
     })
-    if claim["paid_amount"] is not None:
+    if state.extras and claim["paid_amount"] is not None:
         details["PaidAmount"] = {"amount": "%.2f" % claim["paid_amount"], "currency": "EUR"}
         details["PaymentDate"] = claim["payment_date"]
     return details
@@ -283,6 +290,16 @@ PUBLIC = (login, put_object)
 
 def handle(state, req):
     """Route an ecosystem request; returns a Reply or a JSON-able body."""
+    try:
+        return _route(state, req)
+    except Reply as reply:
+        error = reply.body.get("error") if isinstance(reply.body, dict) else None
+        if state.extras and isinstance(error, dict):
+            reply.body = error_body(state, reply.status, error["status"], error["message"])
+        raise
+
+
+def _route(state, req):
     path = req.path.rstrip("/") or "/"
     for method, pattern, handler in ROUTES:
         match = re.fullmatch(pattern, path)

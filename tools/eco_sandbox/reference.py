@@ -7,7 +7,8 @@ microwave oven) have the 2024 period only.
 Internal shape (``build_reference()`` returns a fresh deep structure each time):
 
 - ``products``: list of dicts ``key`` (short code, e.g. "OP"), ``ecosystem_id`` ("ECO-OP-001"),
-  ``ecologic_id`` ("EEE.M2.044"), ``name``, ``sheet`` (fiche métier "1".."10"), ``eligible_from``,
+  ``ecologic_id`` ("EEE.M2.044"), ``name``, ``sheet`` (ecosystem's code of its fiche, e.g. "INFORMATIQUE": named
+  codes, as the API's own are, not the fiches' numbers of the labelling standard), ``eligible_from``,
   ``eligible_until``, ``amounts`` [{valid_from, valid_until, amount}], ``thresholds``
   [{valid_from, valid_until, minimum}], ``repair_codes`` [{code, label}], ``iris_symptoms`` [{code, label}];
 - ``brands``: list of dicts ``name``, ``ecosystem_id`` (ecosystem BrandID), ``ecologic_id`` (Ecologic BrandId),
@@ -21,18 +22,22 @@ SCALE_2023 = ("2022-12-15", "2023-12-31")
 SCALE_2024 = ("2024-01-01", None)
 LAUNCH_DATE = "2022-12-15"
 
+# ecosystem's sheet codes (ProductSheet.Type, BusinessSheets[].Type) and their descriptions. The API publishes no
+# list (spec §1.3): these are named codes of our own, several of them for one fiche of the standard (EI&T).
 FICHES = {
-    "1": "GEM sans fluides",
-    "2": "GEM avec fluides",
-    "3": "PEM sans fluides",
-    "4": "TV",
-    "5": "EGP hors TV, optiques non intégrées, JELS hors mobilité",
-    "6": "Appareil photo à optique séparée",
-    "7": "EI&T",
-    "8": "Gros outillage électrique",
-    "9": "Petit outillage électrique",
-    "10": "JELS mobilité",
+    "GEM_SANS_FLUIDE": "Gros électroménager sans fluide",
+    "GEM_AVEC_FLUIDE": "Gros électroménager avec fluide frigorigène",
+    "PEM_SANS_FLUIDE": "Petit électroménager sans fluide",
+    "TELEVISEUR": "Téléviseurs",
+    "EGP_JELS": "Électronique grand public hors TV, jouets, loisirs et sport hors mobilité",
+    "PHOTO_OPTIQUE_SEPAREE": "Appareils photo à optique séparée",
+    "INFORMATIQUE": "Informatique",
+    "TELEPHONIE": "Téléphonie",
+    "GROS_OUTILLAGE": "Gros outillage électrique",
+    "PETIT_OUTILLAGE": "Petit outillage électrique",
+    "JELS_MOBILITE": "Engins de mobilité électrique",
 }
+HELD_SHEETS = ("GEM_SANS_FLUIDE", "PEM_SANS_FLUIDE", "TELEVISEUR", "INFORMATIQUE", "TELEPHONIE")
 
 # Repair codes and IRIS symptoms, by product family: ([(code, label)], [(code, label)]).
 CODES = {
@@ -86,30 +91,30 @@ CODES = {
 
 # key, Ecologic ProductId, name, fiche, family, amount 2023 (None: not eligible), amount 2024, threshold 2023/2024
 PRODUCTS = [
-    ("LL", "EEE.M1.001", "Lave-linge", "1", "gem", 25, 50, None),
-    ("LV", "EEE.M1.002", "Lave-vaisselle", "1", "gem", 25, 50, None),
-    ("SL", "EEE.M1.003", "Sèche-linge", "1", "gem", 25, 50, None),
-    ("CU", "EEE.M1.005", "Cuisinière", "1", "gem", 20, 25, None),
-    ("RF", "EEE.M1.016", "Réfrigérateur / congélateur", "2", "cold", 25, 25, None),
-    ("CV", "EEE.M1.010", "Cave à vin", "2", "cold", 25, 25, None),
-    ("AS", "EEE.M3.021", "Aspirateur", "3", "pem", 15, 40, None),
-    ("CF", "EEE.M3.024", "Cafetière filtre", "3", "pem", 10, 15, None),
-    ("BO", "EEE.M3.026", "Bouilloire", "3", "pem", 10, 15, None),
-    ("MO", "EEE.M3.030", "Micro-ondes", "3", "pem", None, 20, None),
-    ("TV", "EEE.M2.061", "Téléviseur", "4", "video", 30, 60, None),
-    ("VP", "EEE.M2.063", "Vidéoprojecteur", "5", "video", 30, 30, None),
-    ("HF", "EEE.M2.065", "Chaîne hi-fi / home-cinéma", "5", "video", 15, 20, None),
-    ("CJ", "EEE.M2.068", "Console de jeux", "5", "computer", 20, 20, None),
-    ("DR", "EEE.M2.070", "Drone", "5", "camera", 15, 20, None),
-    ("AP", "EEE.M4.040", "Appareil photo", "6", "camera", 20, 20, None),
-    ("TP", "EEE.M6.060", "Téléphone portable", "7", "phone", 25, 25, None),
-    ("TA", "EEE.M2.057", "Tablette", "7", "phone", 25, 25, None),
-    ("OP", "EEE.M2.044", "Ordinateur portable", "7", "computer", 45, 50, (180, 150)),
-    ("OF", "EEE.M2.046", "Ordinateur fixe / tout-en-un", "7", "computer", 45, 50, (180, 150)),
-    ("TD", "EEE.M5.085", "Tondeuse électrique", "8", "tool", 15, 15, None),
-    ("PE", "EEE.M5.081", "Perceuse / visseuse", "9", "tool", 15, 15, None),
-    ("TH", "EEE.M5.083", "Taille-haie", "9", "tool", 15, 15, None),
-    ("TR", "EEE.M7.090", "Trottinette électrique / VAE", "10", "mobility", 15, 15, None),
+    ("LL", "EEE.M1.001", "Lave-linge", "GEM_SANS_FLUIDE", "gem", 25, 50, None),
+    ("LV", "EEE.M1.002", "Lave-vaisselle", "GEM_SANS_FLUIDE", "gem", 25, 50, None),
+    ("SL", "EEE.M1.003", "Sèche-linge", "GEM_SANS_FLUIDE", "gem", 25, 50, None),
+    ("CU", "EEE.M1.005", "Cuisinière", "GEM_SANS_FLUIDE", "gem", 20, 25, None),
+    ("RF", "EEE.M1.016", "Réfrigérateur / congélateur", "GEM_AVEC_FLUIDE", "cold", 25, 25, None),
+    ("CV", "EEE.M1.010", "Cave à vin", "GEM_AVEC_FLUIDE", "cold", 25, 25, None),
+    ("AS", "EEE.M3.021", "Aspirateur", "PEM_SANS_FLUIDE", "pem", 15, 40, None),
+    ("CF", "EEE.M3.024", "Cafetière filtre", "PEM_SANS_FLUIDE", "pem", 10, 15, None),
+    ("BO", "EEE.M3.026", "Bouilloire", "PEM_SANS_FLUIDE", "pem", 10, 15, None),
+    ("MO", "EEE.M3.030", "Micro-ondes", "PEM_SANS_FLUIDE", "pem", None, 20, None),
+    ("TV", "EEE.M2.061", "Téléviseur", "TELEVISEUR", "video", 30, 60, None),
+    ("VP", "EEE.M2.063", "Vidéoprojecteur", "EGP_JELS", "video", 30, 30, None),
+    ("HF", "EEE.M2.065", "Chaîne hi-fi / home-cinéma", "EGP_JELS", "video", 15, 20, None),
+    ("CJ", "EEE.M2.068", "Console de jeux", "EGP_JELS", "computer", 20, 20, None),
+    ("DR", "EEE.M2.070", "Drone", "EGP_JELS", "camera", 15, 20, None),
+    ("AP", "EEE.M4.040", "Appareil photo", "PHOTO_OPTIQUE_SEPAREE", "camera", 20, 20, None),
+    ("TP", "EEE.M6.060", "Téléphone portable", "TELEPHONIE", "phone", 25, 25, None),
+    ("TA", "EEE.M2.057", "Tablette", "TELEPHONIE", "phone", 25, 25, None),
+    ("OP", "EEE.M2.044", "Ordinateur portable", "INFORMATIQUE", "computer", 45, 50, (180, 150)),
+    ("OF", "EEE.M2.046", "Ordinateur fixe / tout-en-un", "INFORMATIQUE", "computer", 45, 50, (180, 150)),
+    ("TD", "EEE.M5.085", "Tondeuse électrique", "GROS_OUTILLAGE", "tool", 15, 15, None),
+    ("PE", "EEE.M5.081", "Perceuse / visseuse", "PETIT_OUTILLAGE", "tool", 15, 15, None),
+    ("TH", "EEE.M5.083", "Taille-haie", "PETIT_OUTILLAGE", "tool", 15, 15, None),
+    ("TR", "EEE.M7.090", "Trottinette électrique / VAE", "JELS_MOBILITE", "mobility", 15, 15, None),
 ]
 
 # name, ecosystem BrandID, Ecologic BrandId, handled by ecosystem
@@ -158,9 +163,9 @@ PARTNER = {
         _repair_place("2000125", ("4", "avenue des Ateliers"), "69100", "Villeurbanne", "81234567600025"),
     ],
     "BusinessSheets": [
-        {"Type": sheet, "NumberId": "FM%s-%s" % (sheet, REPAIRER_ID), "Description": FICHES[sheet],
+        {"Type": sheet, "NumberId": "FM-%s-%s" % (sheet, REPAIRER_ID), "Description": FICHES[sheet],
          "Institution": "ecosystem", "ValidFrom": "2023-01-01", "ValidTo": "2028-12-31"}
-        for sheet in ("1", "3", "4", "7")
+        for sheet in HELD_SHEETS
     ],
 }
 

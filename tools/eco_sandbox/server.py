@@ -16,10 +16,11 @@ ECOLOGIC_PREFIX = "/ecologic/api/v1/ecosupport"
 CONTROL_PREFIX = "/_control"
 
 # Control methods callable as POST /_control/<name> with a JSON object of keyword arguments.
-CONTROL_METHODS = ("reset", "remove_product", "add_product", "set_amount", "approve", "reject", "pay",
+CONTROL_METHODS = ("reset", "remove_product", "add_product", "set_amount", "approve", "reject", "pay", "incomplete",
                    "set_faults", "inject", "expire_tokens", "claims")
 # Attributes settable with POST /_control/set {"name": value}.
-CONTROL_SETTINGS = ("token_ttl", "retry_after", "username", "password", "api_key", "repairer_ids")
+CONTROL_SETTINGS = ("token_ttl", "retry_after", "username", "password", "api_key", "repairer_ids", "extras",
+                    "accept_refused_updates")
 
 
 def control(state, method, name, body):
@@ -59,8 +60,8 @@ def fault_reply(state, kind, ecologic):
     if ecologic:
         body = ecologic_api.envelope(None, False, message, "Exception simulée par le bac à sable")
     else:
-        body = {"error": {"code": "ERREUR_SERVEUR" if status != 429 else "TROP_DE_REQUETES",
-                          "status": str(status), "message": message}}
+        body = ecosystem_api.error_body(state, status, "ERREUR_SERVEUR" if status != 429 else "TROP_DE_REQUETES",
+                                        message)
     headers = {"Retry-After": str(state.retry_after)} if status == 429 else {}
     return Reply(status, body, headers)
 

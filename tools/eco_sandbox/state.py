@@ -24,13 +24,13 @@ ECOSYSTEM_APPROVED = "Approuvé, en cours rembourst"
 ECOSYSTEM_PAID = "Remboursement effectué"
 ECOSYSTEM_REJECTED = "Rejeté"
 
-# Ecologic LastStatus values (spec §2.7)
+# Ecologic LastStatus values (spec §2.7: S3's labels; "Refusé" is the v2 label, no v1 one is known)
 ECOLOGIC_INCOMPLETE = "Dossier incomplet"
 ECOLOGIC_TO_FINALIZE = "A finaliser"
 ECOLOGIC_WAITING = "En attente de validation administrateur"
-ECOLOGIC_ACCEPTED = "Accepté"
+ECOLOGIC_ACCEPTED = "Remboursement accepté"  # accepted for payment, not paid
 ECOLOGIC_REFUSED = "Refusé"
-ECOLOGIC_PAID = "Remboursement accepté"
+ECOLOGIC_CLOSED = "Clôturée"
 
 # Reject reasons (spec §1.6), also used for Ecologic refusals (no Ecologic list is published).
 REJECT_REASONS = {
@@ -80,6 +80,12 @@ class SandboxState:
             self.next_number = 100001
             self.log = []
             self.injected = []
+            # Strict by default: the spec's fields and error shapes only. ``extras`` (demos) adds what the spec does
+            # not document: PaidAmount/PaymentDate, IsEligible/Message in calculateecosupport, and ecosystem's
+            # business error code in "code" rather than "status".
+            self.extras = False
+            # Whether Ecologic lets a refused claim be corrected with updateclaim (the spec does not say).
+            self.accept_refused_updates = False
             self.set_faults()
 
     def new_number(self):
@@ -219,11 +225,24 @@ class SandboxState:
             claim["comment"] = reason
             return claim["status"]
 
-    def pay(self, organism, claim_id, amount=None):
-        """The eco-organism pays a submitted claim (default amount: the bonus claimed)."""
+    def incomplete(self, organism, claim_id, document, message=None):
+        """Ecologic finds a submitted claim incomplete: ``document`` (a DocumentType) is refused until attached
+        again; the claim can then be corrected and submitted again."""
+        if organism != ECOLOGIC:
+            raise ValueError("only Ecologic claims can be incomplete after submission")
         with self.lock:
             claim = self._submitted_claim(organism, claim_id)
-            claim["status"] = ECOSYSTEM_PAID if organism == ECOSYSTEM else ECOLOGIC_PAID
+            claim.update(status=ECOLOGIC_INCOMPLETE, submitted=False)
+            claim.setdefault("refused_documents", {})[document.upper()] = (
+                message or "Le document %s est illisible : joignez-le à nouveau" % document.upper())
+            return claim["status"]
+
+    def pay(self, organism, claim_id, amount=None):
+        """The eco-organism pays a submitted claim (default amount: the bonus claimed). ecosystem's status
+        becomes "Remboursement effectué", Ecologic's "Clôturée"; the amount is only told with ``extras``."""
+        with self.lock:
+            claim = self._submitted_claim(organism, claim_id)
+            claim["status"] = ECOSYSTEM_PAID if organism == ECOSYSTEM else ECOLOGIC_CLOSED
             claim["paid_amount"] = float(claim["bonus"] if amount is None else amount)
             claim["payment_date"] = date.today().isoformat()
             claim["comment"] = "Remboursement de %.2f EUR effectué le %s" % (
