@@ -57,14 +57,15 @@ class ResCompany(models.Model):
         string="Late-payment penalty rate (%)", digits=(5, 2),
         help="Annual rate printed on invoices of business customers; zero, three times the legal interest rate "
         "(the minimum of article L.441-10 of the commercial code) is printed.")
+    qualirepar_siren = fields.Char(string="SIREN", compute="_compute_qualirepar_siren")
+    qualirepar_legal_warning = fields.Text(
+        string="Missing on the repair documents", compute="_compute_qualirepar_legal_warning")
 
     @api.depends("company_registry")
     def _compute_qualirepar_siren(self):
         for company in self:
             digits = "".join(ch for ch in company.company_registry or "" if ch.isdigit())
             company.qualirepar_siren = digits[:9] if len(digits) >= 9 else False
-
-    qualirepar_siren = fields.Char(string="SIREN", compute="_compute_qualirepar_siren")
 
     def _qualirepar_register_text(self):
         """"RCS Lyon 303 265 045", "RM Lyon 303 265 045", or ''."""
@@ -93,9 +94,6 @@ class ResCompany(models.Model):
              _("the consumer mediator's name and website")),
         ]
         return [text for value, text in checks if not value]
-
-    qualirepar_legal_warning = fields.Text(
-        string="Missing on the repair documents", compute="_compute_qualirepar_legal_warning")
 
     @api.depends("company_registry", "vat", "street", "zip", "city", "phone", "email", "qualirepar_register_kind",
                  "qualirepar_label_number", "qualirepar_mediator_name", "qualirepar_mediator_url")
