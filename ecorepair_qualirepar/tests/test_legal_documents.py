@@ -168,6 +168,7 @@ class TestLegalDocuments(BonusCase, HttpCase):
             text = self.pdf(report, repair)
             self.assertIdentityOnce(text)
             self.assertIn("Galaxy Book 3", text)
+            self.assertEqual(text.count("Marie Dupont"), 1, "the customer printed once too")
             self.assertIdentityOnce(self.html(report, repair))
 
     def test_in_the_customers_language(self):
