@@ -19,6 +19,8 @@ def quote(repair, lines):
 
 ref = env.ref
 labour = product("MO-ATELIER", "Main-d'œuvre atelier (heure)", 55, type="service")
+labour.qualirepar_price_notice = True  # on the shop's notice of repair prices
+product("DIAG-LL", "Diagnostic lave-linge à domicile", 49, type="service", qualirepar_price_notice=True)
 pump = product("POMPE-LL", "Pompe de vidange", 39, type="consu")
 product("POMPE-LL-R", "Pompe de vidange reconditionnée", 25, type="consu", qualirepar_part_origin="piec")
 screen = product("ECRAN-A54", "Écran Galaxy A54 (origine)", 89, type="consu")

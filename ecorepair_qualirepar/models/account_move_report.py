@@ -1,12 +1,15 @@
 """What the detailed invoice of a repair (référentiel 6.3.2) prints besides Odoo's own invoice."""
 
-from odoo import models
+from odoo import fields, models
 
 from .sale_order_report import qualirepar_report_sections, qualirepar_report_totals
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    qualirepar_legal_warning = fields.Text(
+        related="company_id.qualirepar_legal_warning", string="Missing on the repair documents")
 
     def _qualirepar_report_sections(self):
         self.ensure_one()
@@ -18,3 +21,16 @@ class AccountMove(models.Model):
         bonuses = [(line.name, -line.price_total) for line in self.invoice_line_ids.filtered("qualirepar_is_bonus")
                    if not self.currency_id.is_zero(line.price_total)]
         return qualirepar_report_totals(self.tax_totals, bonuses, self.currency_id)
+
+    def _qualirepar_business_customer(self):
+        """A business customer: the invoice then states the payment terms, penalties and the 40 € fee (D.441-5)."""
+        self.ensure_one()
+        return self.commercial_partner_id.is_company
+
+    def _qualirepar_payments(self):
+        """The payments of the invoice: [{"date", "method", "amount"}], for the "acquittée" mention."""
+        self.ensure_one()
+        widget = self.sudo().invoice_payments_widget or {}
+        return [{"date": vals["date"], "method": vals.get("payment_method_name") or vals.get("journal_name"),
+                 "amount": vals["amount"]}
+                for vals in widget.get("content", []) if not vals.get("is_exchange")]

@@ -29,6 +29,11 @@ class ProductTemplate(models.Model):
         LINE_KINDS, string="Repair document section", compute="_compute_qualirepar_line_kind", store=True,
         readonly=False, help="The section of the detailed quote and invoice where this product is printed.")
 
+    qualirepar_price_notice = fields.Boolean(
+        string="On the shop's price notice",
+        help="Listed with its price incl. VAT on the notice of repair prices displayed in the shop "
+        "(arrêté 83-50/A).")
+
     @api.depends("type")
     def _compute_qualirepar_line_kind(self):
         for template in self:

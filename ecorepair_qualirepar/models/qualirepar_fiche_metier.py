@@ -11,6 +11,14 @@ def _words(text):
                      for word in re.findall(r"[a-z0-9]+", text))
 
 
+# The article of the consumer code that obliges the repairer to offer parts from the circular economy (PIEC) for
+# the equipment of a fiche: L.224-109 for household appliances, IT, telephony and screens (R.224-32),
+# L.224-112 for powered garden and DIY tools (R.224-60 ff.), L.224-113 for sport and leisure goods, e-bikes and
+# scooters (décret 2023-295).
+PIEC_ARTICLES = [("L.224-109", "L.224-109"), ("L.224-112", "L.224-112"), ("L.224-113", "L.224-113")]
+PIEC_ARTICLE_OF_FICHE = {8: "L.224-112", 9: "L.224-112", 10: "L.224-113"}
+
+
 class QualireparFicheMetier(models.Model):
     """One of the ten QualiRépar "fiches métier" (trade sheets) a repairer is labelled for."""
 
@@ -38,6 +46,17 @@ class QualireparFicheMetier(models.Model):
     control_point_template_ids = fields.One2many(
         "qualirepar.control.point.template", "fiche_metier_id", string="Control points")
     active = fields.Boolean(default=True)
+    piec_article = fields.Selection(
+        PIEC_ARTICLES, string="Circular-economy parts offer", compute="_compute_piec_article", store=True,
+        readonly=False,
+        help="The article of the consumer code under which quotes of this fiche offer parts from the circular "
+        "economy: L.224-109 (household appliances, IT, telephony, screens), L.224-112 (powered garden and DIY "
+        "tools), L.224-113 (sport and leisure goods, e-bikes and scooters).")
+
+    @api.depends("number")
+    def _compute_piec_article(self):
+        for fiche in self:
+            fiche.piec_article = PIEC_ARTICLE_OF_FICHE.get(fiche.number, "L.224-109")
 
     _sql_constraints = [
         ("number_uniq", "unique(number)", "A fiche métier with this number already exists."),

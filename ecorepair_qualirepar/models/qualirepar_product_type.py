@@ -66,6 +66,22 @@ class QualireparProductType(models.Model):
         self.ensure_one()
         return self._valid_on(self.amount_ids, date)
 
+    @api.model
+    def _qualirepar_bonus_table(self, company, date):
+        """The bonus in force on ``date`` per product type of ``company``'s catalogues, for the public page and
+        the poster (décret 2024-123): [{"name", "fiche", "amount", "threshold", "currency"}], by name.
+        Only what the organisms publish; Ecologic computes its bonus per repair and stores no amount."""
+        types = self.sudo().search([("company_id", "in", [company.id, False]), ("backend_id.active", "=", True)])
+        rows = {}
+        for ptype in types.filtered(lambda t: t._is_eligible_on(date)):
+            amount = ptype._get_bonus_amount(date)
+            if not amount:
+                continue
+            row = {"name": ptype.name, "fiche": ptype.fiche_metier_id.number or 0, "amount": amount.amount,
+                   "threshold": ptype._get_threshold(date).minimum_amount, "currency": amount.currency_id}
+            rows.setdefault(ptype.name, row)
+        return sorted(rows.values(), key=lambda r: (r["fiche"], r["name"]))
+
     def _get_threshold(self, date):
         """The minimum repair price line in force on ``date`` (empty when none)."""
         self.ensure_one()

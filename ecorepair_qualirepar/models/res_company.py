@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 FRENCH_BONUS_ACCOUNT_CODE = "467100"
 
@@ -31,6 +31,79 @@ class ResCompany(models.Model):
     qualirepar_document_footer = fields.Text(
         string="Bonus footer on quotes and invoices", translate=True,
         help="Printed at the foot of quotes and invoices that deduct a bonus réparation; empty, the standard text.")
+
+    # The seller's identity printed in the body of the repair documents (CGI 242 nonies A, L.111-1, R.616-1).
+    qualirepar_legal_form = fields.Char(
+        string="Legal form", help="E.g. SARL, SAS, EURL, or entrepreneur individuel (EI); printed on the documents.")
+    qualirepar_share_capital = fields.Monetary(
+        string="Share capital", currency_field="currency_id", help="Printed when set (companies only).")
+    qualirepar_register_kind = fields.Selection(
+        [("rcs", "RCS (trade and companies register)"), ("rm", "RM (trades register)")],
+        string="Register", help="The register the company is entered in: RCS for traders, RM for craftsmen.")
+    qualirepar_register_city = fields.Char(
+        string="Register city", help="The city of the registry (RCS) or of the chamber of trades (RM).")
+    qualirepar_register_number = fields.Char(
+        string="Register number", help="Empty, the SIREN (the first nine digits of the SIRET) is printed.")
+    qualirepar_mediator_name = fields.Char(
+        string="Consumer mediator", help="The consumer mediator the shop adheres to (article R.616-1 of the "
+        "consumer code), printed on quotes, invoices and the customer portal.")
+    qualirepar_mediator_url = fields.Char(string="Mediator's website")
+    qualirepar_quote_price = fields.Monetary(
+        string="Price of a quote (incl. VAT)", currency_field="currency_id",
+        help="Zero when quotes are free; otherwise printed on quotes, and deducted from the repair if accepted.")
+    qualirepar_labour_rate = fields.Monetary(
+        string="Hourly labour rate (excl. VAT)", currency_field="currency_id", help="Printed on quotes.")
+    qualirepar_late_penalty_rate = fields.Float(
+        string="Late-payment penalty rate (%)", digits=(5, 2),
+        help="Annual rate printed on invoices of business customers; zero, three times the legal interest rate "
+        "(the minimum of article L.441-10 of the commercial code) is printed.")
+    qualirepar_siren = fields.Char(string="SIREN", compute="_compute_qualirepar_siren")
+    qualirepar_legal_warning = fields.Text(
+        string="Missing on the repair documents", compute="_compute_qualirepar_legal_warning")
+
+    @api.depends("company_registry")
+    def _compute_qualirepar_siren(self):
+        for company in self:
+            digits = "".join(ch for ch in company.company_registry or "" if ch.isdigit())
+            company.qualirepar_siren = digits[:9] if len(digits) >= 9 else False
+
+    def _qualirepar_register_text(self):
+        """"RCS Lyon 303 265 045", "RM Lyon 303 265 045", or ''."""
+        self.ensure_one()
+        if not self.qualirepar_register_kind:
+            return ""
+        number = self.qualirepar_register_number or self.qualirepar_siren or ""
+        if number.isdigit() and len(number) == 9:
+            number = f"{number[:3]} {number[3:6]} {number[6:]}"
+        label = {"rcs": "RCS", "rm": "RM"}[self.qualirepar_register_kind]
+        return " ".join(part for part in (label, self.qualirepar_register_city, number) if part)
+
+    def _qualirepar_legal_missing(self):
+        """What the repair documents would go out without: [text], in the user's language."""
+        self.ensure_one()
+        _ = self.env._
+        partner = self.partner_id
+        checks = [
+            (self.company_registry, _("the SIRET (Settings › Companies)")),
+            (self.vat, _("the VAT number")),
+            (partner.street and partner.zip and partner.city, _("the full address")),
+            (self.phone or self.email, _("a phone number or an e-mail address")),
+            (self.qualirepar_register_kind, _("the RCS or RM register")),
+            (self.qualirepar_label_number, _("the QualiRépar label number")),
+            (self.qualirepar_mediator_name and self.qualirepar_mediator_url,
+             _("the consumer mediator's name and website")),
+        ]
+        return [text for value, text in checks if not value]
+
+    @api.depends("company_registry", "vat", "street", "zip", "city", "phone", "email", "qualirepar_register_kind",
+                 "qualirepar_label_number", "qualirepar_mediator_name", "qualirepar_mediator_url")
+    @api.depends_context("lang")
+    def _compute_qualirepar_legal_warning(self):
+        for company in self:
+            missing = company._qualirepar_legal_missing()
+            company.qualirepar_legal_warning = missing and self.env._(
+                "The quotes, invoices, intake slips and verification reports of this company go out without: %s.",
+                ", ".join(missing)) or False
 
     def _qualirepar_footer(self):
         """The bonus footer of the documents, in the language of the document being printed."""

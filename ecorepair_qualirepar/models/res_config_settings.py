@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .qualirepar_access import MANAGER, check_role
+from .qualirepar_access import FRONT_OFFICE, MANAGER, check_role
 
 
 class ResConfigSettings(models.TransientModel):
@@ -26,6 +26,17 @@ class ResConfigSettings(models.TransientModel):
         string="Claims sent at once", config_parameter="ecorepair_qualirepar.claim_concurrency", default=4,
         help="How many claims' calls to the eco-organisms the scheduled action makes at the same time. More is "
         "faster, as long as the organisms do not answer “too many requests”.")
+    qualirepar_legal_form = fields.Char(related="company_id.qualirepar_legal_form", readonly=False)
+    qualirepar_share_capital = fields.Monetary(related="company_id.qualirepar_share_capital", readonly=False)
+    qualirepar_register_kind = fields.Selection(related="company_id.qualirepar_register_kind", readonly=False)
+    qualirepar_register_city = fields.Char(related="company_id.qualirepar_register_city", readonly=False)
+    qualirepar_register_number = fields.Char(related="company_id.qualirepar_register_number", readonly=False)
+    qualirepar_mediator_name = fields.Char(related="company_id.qualirepar_mediator_name", readonly=False)
+    qualirepar_mediator_url = fields.Char(related="company_id.qualirepar_mediator_url", readonly=False)
+    qualirepar_quote_price = fields.Monetary(related="company_id.qualirepar_quote_price", readonly=False)
+    qualirepar_labour_rate = fields.Monetary(related="company_id.qualirepar_labour_rate", readonly=False)
+    qualirepar_late_penalty_rate = fields.Float(related="company_id.qualirepar_late_penalty_rate", readonly=False)
+    qualirepar_legal_warning = fields.Text(related="company_id.qualirepar_legal_warning")
     qualirepar_backend_count = fields.Integer(compute="_compute_qualirepar_counts")
     qualirepar_fiche_held_count = fields.Integer(compute="_compute_qualirepar_counts")
 
@@ -42,3 +53,15 @@ class ResConfigSettings(models.TransientModel):
     def action_qualirepar_backends(self):
         check_role(self.env, MANAGER)
         return self.env["ir.actions.act_window"]._for_xml_id("ecorepair_qualirepar.action_qualirepar_backend")
+
+    def action_qualirepar_print_bonus_poster(self):
+        """The A4 poster of the bonus amounts in force (décret 2024-123), to display in the shop."""
+        check_role(self.env, FRONT_OFFICE)
+        return self.env.ref("ecorepair_qualirepar.action_report_qualirepar_bonus_poster").report_action(
+            self.company_id, config=False)
+
+    def action_qualirepar_print_price_notice(self):
+        """The shop-window notice of the repair prices (arrêté 83-50/A)."""
+        check_role(self.env, FRONT_OFFICE)
+        return self.env.ref("ecorepair_qualirepar.action_report_qualirepar_price_notice").report_action(
+            self.company_id, config=False)

@@ -1,6 +1,6 @@
 """What the detailed quote of a repair (référentiel 6.3.4) prints besides Odoo's own quote."""
 
-from odoo import models
+from odoo import fields, models
 
 SECTION_KINDS = ("labour", "part", "travel", "other")
 
@@ -45,6 +45,9 @@ def qualirepar_report_totals(tax_totals, bonuses, currency):
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    qualirepar_legal_warning = fields.Text(
+        related="company_id.qualirepar_legal_warning", string="Missing on the repair documents")
+
     def _qualirepar_report_sections(self):
         self.ensure_one()
         return qualirepar_report_sections(self.env, self._get_order_lines_to_report().filtered(
@@ -55,3 +58,14 @@ class SaleOrder(models.Model):
         bonuses = [(line.name, -line.price_total) for line in self.order_line.filtered("qualirepar_is_bonus")
                    if not self.currency_id.is_zero(line.price_total)]
         return qualirepar_report_totals(self.tax_totals, bonuses, self.currency_id)
+
+    def _qualirepar_travel_amount(self):
+        """The travel costs of the quote, excl. VAT."""
+        self.ensure_one()
+        return sum(self.order_line.filtered(
+            lambda l: l.product_id.qualirepar_line_kind == "travel" and not l.display_type).mapped("price_subtotal"))
+
+    def _qualirepar_piec_article(self):
+        """The article of the consumer code under which this quote offers parts from the circular economy."""
+        self.ensure_one()
+        return self.qualirepar_repair_id.qualirepar_fiche_metier_id.piec_article or "L.224-109"

@@ -70,6 +70,8 @@ METHODS = {
     ("res.partner", "action_qualirepar_sms_opt_out"): "workshop",
     ("res.partner", "action_qualirepar_sms_opt_in"): "workshop",
     ("res.config.settings", "action_qualirepar_backends"): "manager",
+    ("res.config.settings", "action_qualirepar_print_bonus_poster"): "front_office",
+    ("res.config.settings", "action_qualirepar_print_price_notice"): "front_office",
 }
 # The roles that hold each role (the manager holds them all).
 HOLDERS = {
