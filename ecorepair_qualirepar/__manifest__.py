@@ -6,6 +6,8 @@
     "website": "https://github.com/ecorepair/ecorepair_qualirepar",
     "author": "ecorepair_qualirepar developers",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["ecorepair"],
     "depends": [
         "repair",
         "sale_management",

@@ -4,6 +4,7 @@
 # the reference data synchronised. Log in as admin / admin. Ctrl-C stops both.
 # RESET=1 scripts/run.sh recreates the demo database.
 set -euo pipefail
+bash "$(dirname "$0")/setup.sh"  # what is missing, installed first (fast when nothing is)
 source "$(dirname "$0")/env.sh"
 ODOO_BIN=("$PYTHON" "$ODOO_SRC/odoo-bin")
 ODOO_ARGS=(--addons-path="$(odoo_addons_path)" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$")
@@ -11,7 +12,7 @@ ODOO_ARGS=(--addons-path="$(odoo_addons_path)" -d "$DEMO_DB" --db-filter="^$DEMO
 start_postgres
 
 log "Starting the eco-organism sandbox on http://127.0.0.1:$SANDBOX_PORT"
-PYTHONPATH="$ROOT/tools" "$PYTHON" -m eco_sandbox --host 127.0.0.1 --port "$SANDBOX_PORT" &
+"$PYTHON" -m eco_sandbox --host 127.0.0.1 --port "$SANDBOX_PORT" &
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do

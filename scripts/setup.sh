@@ -39,7 +39,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 stamp="$VENV/.requirements.sha1"
 want=$(cat "$ODOO_SRC/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-test.txt" \
-       "$ROOT/setup.py" | sha1sum | cut -d' ' -f1)
+       "$ROOT/tools/pyproject.toml" "$ROOT"/tools/eco_sandbox/*.py | sha1sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   log "Installing Python requirements"
   # cbor2 5.4.2 (pinned by Odoo for Python 3.11) only builds with setuptools < 70.
@@ -48,6 +48,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$VENV/bin/pip" install -q --upgrade pip wheel "setuptools<70"
   "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt"
   "$VENV/bin/pip" install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-test.txt"
+  # The sandbox of the eco-organisms' APIs, which the add-on's tests import (a copy, made again when it changes).
+  "$VENV/bin/pip" install -q --force-reinstall --no-deps "$ROOT/tools"
   echo "$want" > "$stamp"
 fi
 log "Set-up done: Odoo in $ODOO_SRC, Python in $VENV"

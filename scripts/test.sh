@@ -3,6 +3,7 @@
 # of tests/. Fails on any failure, error or skipped test (a tour skipped for want of Chromium counts).
 # TEST_TAGS narrows the Odoo tests (e.g. TEST_TAGS=/ecorepair_qualirepar:TestReferenceSync).
 set -euo pipefail
+bash "$(dirname "$0")/setup.sh"  # what is missing, installed first (fast when nothing is)
 source "$(dirname "$0")/env.sh"
 TEST_DB="${TEST_DB:-qualirepar_test}"
 TEST_HTTP_PORT="${TEST_HTTP_PORT:-8169}"

@@ -1,15 +1,8 @@
 """Odoo test base: the eco-organism sandbox (tools/eco_sandbox) served in-process on 127.0.0.1."""
 
-import os
-import sys
+import eco_sandbox  # the package qualirepar-eco-sandbox (tools/ of the repository), installed by the set-up
 
 from odoo.tests import TransactionCase
-
-TOOLS = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
-if TOOLS not in sys.path:
-    sys.path.insert(0, TOOLS)
-
-import eco_sandbox  # noqa: E402  (needs the path above)
 
 
 class SandboxMixin:

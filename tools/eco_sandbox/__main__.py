@@ -1,4 +1,4 @@
-"""Command line: ``PYTHONPATH=tools python -m eco_sandbox --host 127.0.0.1 --port 8077 [--latency-ms 200]``."""
+"""Command line (``pip install ./tools`` first): ``python -m eco_sandbox --host 127.0.0.1 --port 8077 [--latency-ms 200]``."""
 
 import argparse
 
