@@ -86,12 +86,16 @@ registry.category("web_tour.tours").add("qualirepar_intake_tour", {
             run: "click",
         },
         {
-            trigger: "div[name='qualirepar_checkin_point_ids'] .o_data_row td[name='value_yes_no'] select",
+            trigger: "div[name='qualirepar_checkin_point_ids'] .o_data_row:contains('diagnostic') td[name='value_yes_no'] select",
             run: 'select "yes"',
         },
         {
             trigger: ".o_form_button_save",
             run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_saved",
         },
         ...headerButton("action_repair_start", "Start the repair"),
         {
@@ -104,7 +108,7 @@ registry.category("web_tour.tours").add("qualirepar_intake_tour", {
             run: "click",
         },
         {
-            trigger: "div[name='qualirepar_checkout_point_ids'] .o_data_row td[name='value_measure'] input",
+            trigger: "div[name='qualirepar_checkout_point_ids'] .o_data_row:contains('Insulation') td[name='value_measure'] input",
             run: "edit 250",
         },
         {
@@ -119,6 +123,10 @@ registry.category("web_tour.tours").add("qualirepar_intake_tour", {
         {
             trigger: ".o_form_button_save",
             run: "click",
+        },
+        {
+            content: "Saved, the measure with it",
+            trigger: ".o_form_saved div[name='qualirepar_checkout_point_ids'] .o_data_row:contains('Insulation'):contains('250')",
         },
         ...headerButton("action_repair_end", "End the repair"),
         {
