@@ -37,7 +37,7 @@ class QualireparControlPoint(models.Model):
     photo = fields.Image(max_width=1920, max_height=1920)
     is_answered = fields.Boolean(string="Answered", compute="_compute_compliance", store=True)
     is_compliant = fields.Boolean(string="Compliant", compute="_compute_compliance", store=True)
-    done_by = fields.Many2one("res.users", string="Checked by", readonly=True)
+    done_by_id = fields.Many2one("res.users", string="Checked by", readonly=True)
     done_date = fields.Datetime(string="Checked on", readonly=True)
 
     @api.depends("kind", "value_yes_no", "value_measure", "value_text", "photo", "min_value", "max_value",
@@ -80,8 +80,8 @@ class QualireparControlPoint(models.Model):
 
     def _record_answer(self):
         """Who answered and when; cleared again when the answer is removed."""
-        self.write({"done_by": self.env.uid, "done_date": fields.Datetime.now()})
-        self.filtered(lambda p: not p.is_answered).write({"done_by": False, "done_date": False})
+        self.write({"done_by_id": self.env.uid, "done_date": fields.Datetime.now()})
+        self.filtered(lambda p: not p.is_answered).write({"done_by_id": False, "done_date": False})
 
     def _display_value(self):
         """The answer as text, for messages and the report."""

@@ -19,7 +19,7 @@ class RepairOrder(models.Model):
     qualirepar_qualification_override_reason = fields.Text(
         string="Reason for assigning outside qualifications", tracking=True, copy=False,
         help="Given by a QualiRépar manager to assign a technician not qualified for the repair's fiche métier.")
-    qualirepar_qualification_override_by = fields.Many2one(
+    qualirepar_qualification_override_by_id = fields.Many2one(
         "res.users", string="Override by", readonly=True, copy=False)
     qualirepar_qualification_override_date = fields.Datetime(string="Override on", readonly=True, copy=False)
 
@@ -67,11 +67,11 @@ class RepairOrder(models.Model):
     def _qualirepar_override_values(self, reason):
         """Who and when of an override ``reason``; refused to anyone but a QualiRépar manager."""
         if not reason:
-            return {"qualirepar_qualification_override_by": False, "qualirepar_qualification_override_date": False}
+            return {"qualirepar_qualification_override_by_id": False, "qualirepar_qualification_override_date": False}
         if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(self.env._(
                 "Only a QualiRépar manager can assign a repair to a technician outside his or her qualifications."))
-        return {"qualirepar_qualification_override_by": self.env.uid,
+        return {"qualirepar_qualification_override_by_id": self.env.uid,
                 "qualirepar_qualification_override_date": fields.Datetime.now()}
 
     @api.model_create_multi

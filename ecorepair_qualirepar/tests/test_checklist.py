@@ -64,7 +64,7 @@ class TestChecklist(TransactionCase):
         self.assertEqual(repair.qualirepar_checkin_progress, "1/2")
         point = repair.qualirepar_control_point_ids.filtered(lambda p: p.template_id == self.chain_sharpness)
         point.value_yes_no = "no"
-        self.assertEqual(point.done_by, self.technician)
+        self.assertEqual(point.done_by_id, self.technician)
         self.assertTrue(point.done_date)
         repair.action_repair_start()
         self.assertEqual(repair.state, "under_repair")

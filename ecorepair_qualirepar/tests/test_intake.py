@@ -225,4 +225,4 @@ class TestIntakeTour(HttpCase, IntakeCase):
         points = repair.qualirepar_control_point_ids.filtered("is_answered")
         self.assertEqual(set(points.mapped("name")), {
             "Written diagnostic procedure followed", "Insulation resistance", "Functional test passed"})
-        self.assertEqual(points.done_by, clerk)
+        self.assertEqual(points.done_by_id, clerk)

@@ -79,7 +79,7 @@ class TestTechnician(TransactionCase):
         self.cr.flush()  # the chatter tracking
         repair.invalidate_recordset(["message_ids"])
         self.assertEqual(repair.qualirepar_technician_id, self.expired)
-        self.assertEqual(repair.qualirepar_qualification_override_by, self.manager)
+        self.assertEqual(repair.qualirepar_qualification_override_by_id, self.manager)
         self.assertTrue(repair.qualirepar_qualification_override_date)
         tracked = repair.sudo().message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "qualirepar_qualification_override_reason")
