@@ -73,7 +73,7 @@ registry.category("web_tour.tours").add("qualirepar_intake_tour", {
         ...headerButton("action_validate", "Confirm the repair"),
         {
             content: "The repair is confirmed (the form has reloaded)",
-            trigger: ".o_statusbar_status:contains('Confirmed')",
+            trigger: ".o_statusbar_status:has(button[aria-checked='true']:contains('Confirmed'))",
         },
         {
             content: "Open the check-in / check-out page",
@@ -100,7 +100,7 @@ registry.category("web_tour.tours").add("qualirepar_intake_tour", {
         ...headerButton("action_repair_start", "Start the repair"),
         {
             content: "The repair is under way",
-            trigger: ".o_statusbar_status:contains('Under Repair')",
+            trigger: ".o_statusbar_status:has(button[aria-checked='true']:contains('Under Repair'))",
         },
         {
             content: "Check-out: insulation resistance measured",
@@ -131,7 +131,7 @@ registry.category("web_tour.tours").add("qualirepar_intake_tour", {
         ...headerButton("action_repair_end", "End the repair"),
         {
             content: "The repair is finished",
-            trigger: ".o_statusbar_status:contains('Repaired')",
+            trigger: ".o_statusbar_status:has(button[aria-checked='true']:contains('Repaired'))",
         },
     ],
 });
