@@ -15,6 +15,7 @@ class AccountMove(models.Model):
 
     def _qualirepar_report_totals(self):
         self.ensure_one()
-        bonuses = [(line.name, -line.price_total) for line in self.invoice_line_ids.filtered("qualirepar_is_bonus")
-                   if not self.currency_id.is_zero(line.price_total)]
+        items = self.qualirepar_bonus_move_id.line_ids.filtered("qualirepar_is_bonus")
+        bonuses = [(self.env._("Bonus réparation QualiRépar (%s)", item.partner_id.name), abs(item.balance))
+                   for item in items]
         return qualirepar_report_totals(self.tax_totals, bonuses, self.currency_id)
