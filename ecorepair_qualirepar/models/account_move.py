@@ -136,7 +136,8 @@ class AccountMove(models.Model):
             "name": label, "account_id": receivable.id, "partner_id": self.commercial_partner_id.id,
             "balance": -sign * sum(bonuses.values()),
         }))
-        entry = self.env["account.move"].sudo().create({
+        # The entry is the invoice's: its chatter is the invoice's, no creation message or tracking of its own.
+        entry = self.env["account.move"].sudo().with_context(tracking_disable=True).create({
             "move_type": "entry", "journal_id": self._qualirepar_bonus_journal().id, "date": self.date,
             "ref": label, "currency_id": company.currency_id.id, "line_ids": lines,
         })
@@ -166,7 +167,8 @@ class AccountMove(models.Model):
                     "amount": line.balance,
                     "company_id": move.company_id.id,
                 })
-        return self.env["qualirepar.claim"].sudo().create(values)
+        # The claim's history starts with what its checks say, not with a message that it was made.
+        return self.env["qualirepar.claim"].sudo().with_context(mail_create_nolog=True).create(values)
 
     def _qualirepar_reverse_bonus(self):
         """A credit note of the whole invoice takes the bonus back from the organism: an entry returns it to the

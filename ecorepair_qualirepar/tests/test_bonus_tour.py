@@ -22,3 +22,4 @@ class TestBonusTour(HttpCase, IntakeCase):
         self.assertEqual(invoice.state, "posted")
         self.assertEqual((invoice.amount_total, invoice.amount_residual), (120, 70))
         self.assertEqual(invoice.qualirepar_claim_ids.amount, 50)
+        self.assertEqual(invoice.partner_id.credit, 70)

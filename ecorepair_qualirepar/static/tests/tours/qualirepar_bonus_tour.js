@@ -92,6 +92,11 @@ registry.category("web_tour.tours").add("qualirepar_bonus_tour", {
             },
         },
         {
+            content: "Show the matched items too: the organism's part of the payment of the invoice",
+            trigger: ".o_searchview_facet:contains('With residual') .o_facet_remove",
+            run: "click",
+        },
+        {
             content: "The customer owes the price minus the bonus",
             trigger: ".o_group_header:contains('Marie Dupont'):contains('70.00')",
         },
