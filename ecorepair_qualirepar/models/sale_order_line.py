@@ -13,7 +13,7 @@ class SaleOrderLine(models.Model):
     _inherit = ["sale.order.line", "qualirepar.guarded.mixin"]
     _qualirepar_guarded_fields = frozenset({"qualirepar_is_bonus"})
 
-    # The bonus line of a quote made before 18.0.1.2.0 (the bonus is now a field of the quote).
+    # The bonus line of a quote made before 18.0.1.3.0 (the bonus is now a field of the quote).
     qualirepar_is_bonus = fields.Boolean(string="Bonus réparation line", readonly=True, copy=False)
     qualirepar_part_origin = fields.Selection(
         PART_ORIGINS, string="Part origin", compute="_compute_qualirepar_part_origin", store=True, readonly=False,

@@ -1,4 +1,4 @@
-"""18.0.1.2.0: the bonus is no longer a negative line of the quote and the invoice (README, "The accounting model").
+"""18.0.1.3.0: the bonus is no longer a negative line of the quote and the invoice (README, "The accounting model").
 
 - Quotes not invoiced yet: the bonus line becomes the quote's bonus (qualirepar_bonus_amount), the line goes
   (quantity 0 on a confirmed order, whose lines cannot be deleted).
