@@ -179,6 +179,9 @@ class AccountMove(models.Model):
             claims = invoice.sudo().qualirepar_claim_ids.filtered(lambda c: c.state != "cancel")
             if not claims:
                 continue
+            if not invoice.qualirepar_bonus_move_id:  # an invoice of an earlier version: its bonus was a line,
+                claims._cancel_for_credit_note(refund)  # which its credit note takes back
+                continue
             if refund.currency_id.compare_amounts(refund.amount_total, invoice.amount_total) < 0:
                 refund.message_post(body=self.env._(
                     "This credit note is for part of the invoice: the bonus réparation stays claimed. Credit "

@@ -23,5 +23,8 @@ class AccountMoveLine(models.Model):
     qualirepar_repair_id = fields.Many2one("repair.order", string="Repaired device", readonly=True)
 
     def _qualirepar_guarded_changes(self, vals):
+        if not self and self.env["account.move"].browse(vals.get("move_id")).reversed_entry_id.line_ids.filtered(
+                "qualirepar_is_bonus"):
+            return set()  # the credit note of an invoice of an earlier version copies its bonus line
         return super()._qualirepar_guarded_changes(vals) | self.filtered("qualirepar_is_bonus")._qualirepar_changed(
             vals, BONUS_ITEM_FIELDS)
