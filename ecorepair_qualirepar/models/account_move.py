@@ -43,7 +43,6 @@ class AccountMove(models.Model):
                 bonus = sum(move._qualirepar_bonuses().values())
             else:  # an invoice of an earlier version: the bonus was one of its lines
                 bonus = -move.direction_sign * sum(move.line_ids.filtered("qualirepar_is_bonus").mapped("balance"))
-                bonus = -bonus if move.move_type == "out_refund" else bonus
             move.qualirepar_bonus_amount = bonus
             legacy = move.line_ids.filtered("qualirepar_is_bonus") and not move.qualirepar_bonus_move_id
             move.qualirepar_amount_net = move.amount_total if legacy else move.amount_total - bonus

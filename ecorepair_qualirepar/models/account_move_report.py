@@ -15,7 +15,14 @@ class AccountMove(models.Model):
 
     def _qualirepar_report_totals(self):
         self.ensure_one()
+        tax_totals = self.tax_totals
         items = self.qualirepar_bonus_move_id.line_ids.filtered("qualirepar_is_bonus")
         bonuses = [(self.env._("Bonus réparation QualiRépar (%s)", item.partner_id.name), abs(item.balance))
                    for item in items]
-        return qualirepar_report_totals(self.tax_totals, bonuses, self.currency_id)
+        legacy = self.invoice_line_ids.filtered("qualirepar_is_bonus")
+        if legacy:  # an invoice of an earlier version, printed again: its bonus is a line Odoo's totals deduct
+            bonuses = [(line.name, -line.price_total) for line in legacy]
+            added = sum(amount for _label, amount in bonuses)
+            tax_totals = dict(tax_totals, base_amount_currency=tax_totals["base_amount_currency"] + added,
+                              total_amount_currency=tax_totals["total_amount_currency"] + added)
+        return qualirepar_report_totals(tax_totals, bonuses, self.currency_id)
