@@ -31,5 +31,7 @@ if phone_quote.state == "draft":
     phone_quote.action_confirm()
     phone_quote._create_invoices().action_post()
 env.cr.commit()
-print("Demo quotes: %s (bonus %s), %s invoiced %s" % (
-    washer_quote.name, washer_quote.qualirepar_bonus_amount, phone_quote.name, phone_quote.invoice_ids.mapped("name")))
+invoice = phone_quote.invoice_ids[:1]
+print("Demo quotes: %s (bonus %s), %s invoiced %s (total %s, bonus %s, net to pay %s)" % (
+    washer_quote.name, washer_quote.qualirepar_bonus_amount, phone_quote.name, invoice.name,
+    invoice.amount_total, invoice.qualirepar_bonus_amount, invoice.amount_residual))

@@ -62,6 +62,7 @@ def make_claims(env, backends, count, run):
         repair.action_create_sale_order()
         repair.sale_order_id.order_line = [Command.create({"product_id": labour.id})]
         orders |= repair.sale_order_id
+    orders.action_qualirepar_check_bonus()  # the quote asks the bonus (Ecologic); confirming makes no call
     orders.action_confirm()
     invoices = orders._create_invoices(grouped=True)
     invoices.action_post()

@@ -1,12 +1,16 @@
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+
+# The claims whose invoice can no longer change: the organism has it (README "The accounting model").
+CLAIM_STATES_SENT = ("sent", "approved", "paid", "to_refund")
 
 
 class AccountMove(models.Model):
-    """A repair invoice: its bonus is checked against the scale of the invoice date, and posting it opens the
-    reimbursement claim on the eco-organism."""
+    """A repair invoice bills the repair's full price with its VAT. Posting it records the eco-organism's part
+    of the payment: an entry of the miscellaneous journal moves the bonus from the customer's receivable (411)
+    to the organism's (467100), matched with the invoice, and opens the claim on the organism."""
 
     _inherit = "account.move"
 
@@ -15,99 +19,203 @@ class AccountMove(models.Model):
         help="The QualiRépar repairs whose quotes this invoice bills.")
     qualirepar_claim_ids = fields.One2many("qualirepar.claim", "invoice_id", string="Bonus claims", readonly=True,
                                            groups="ecorepair_qualirepar.group_qualirepar_accountant")
+    qualirepar_bonus_move_id = fields.Many2one(
+        "account.move", string="Bonus entry", readonly=True, copy=False, index="btree_not_null",
+        help="The entry by which the eco-organism takes over the bonus from the customer's debt.")
     qualirepar_bonus_amount = fields.Monetary(
         string="Bonus deducted", compute="_compute_qualirepar_bonus_amount",
         help="The bonus réparation deducted from the price incl. VAT, owed by the eco-organism.")
-    qualirepar_amount_before_bonus = fields.Monetary(
-        string="Total incl. VAT before bonus", compute="_compute_qualirepar_bonus_amount")
+    qualirepar_amount_net = fields.Monetary(
+        string="Net to pay", compute="_compute_qualirepar_bonus_amount",
+        help="What the customer pays: the total incl. VAT minus the bonus.")
 
     @api.depends("invoice_line_ids.sale_line_ids.order_id.qualirepar_repair_id")
     def _compute_qualirepar_repair_ids(self):
         for move in self:
             move.qualirepar_repair_ids = move.invoice_line_ids.sale_line_ids.order_id.qualirepar_repair_id
 
+    @api.depends("qualirepar_bonus_move_id", "amount_total", "invoice_line_ids.sale_line_ids")
     def _compute_qualirepar_bonus_amount(self):
         for move in self:
-            bonus_lines = move.invoice_line_ids.filtered("qualirepar_is_bonus")
-            move.qualirepar_bonus_amount = -move.direction_sign * sum(bonus_lines.mapped("balance"))
-            move.qualirepar_amount_before_bonus = move.amount_total + abs(sum(bonus_lines.mapped("price_total")))
+            if move.qualirepar_bonus_move_id:
+                bonus = abs(sum(move.qualirepar_bonus_move_id.line_ids.filtered("qualirepar_is_bonus").mapped("balance")))
+            elif move.state == "draft" and move.is_sale_document():
+                bonus = sum(move._qualirepar_bonuses().values())
+            else:  # an invoice of an earlier version: the bonus was one of its lines
+                bonus = -move.direction_sign * sum(move.line_ids.filtered("qualirepar_is_bonus").mapped("balance"))
+            move.qualirepar_bonus_amount = bonus
+            legacy = move.line_ids.filtered("qualirepar_is_bonus") and not move.qualirepar_bonus_move_id
+            move.qualirepar_amount_net = move.amount_total if legacy else move.amount_total - bonus
 
-    def _qualirepar_bonus_lines_by_repair(self):
-        """{repair: (bonus line, the invoice lines of its quote)} for this invoice."""
+    # ------------------------------------------------------------------ the bonus at posting
+    def _qualirepar_repair_lines(self):
+        """{repair: its invoice lines} for this invoice."""
         self.ensure_one()
         result = {}
-        for line in self.invoice_line_ids.filtered("qualirepar_is_bonus"):
-            order = line.sale_line_ids.order_id
-            repair = order.qualirepar_repair_id
+        for line in self.invoice_line_ids.filtered(lambda l: l.display_type == "product"):
+            repair = line.sale_line_ids.order_id.qualirepar_repair_id
             if repair:
-                others = self.invoice_line_ids.filtered(
-                    lambda l: not l.qualirepar_is_bonus and l.sale_line_ids.order_id == order)
-                result[repair] = (line, others)
+                result[repair] = result.get(repair, line.browse()) | line
         return result
 
+    def _qualirepar_bonuses(self):
+        """{repair: bonus} deducted from this invoice: the bonus of each repair's quote."""
+        self.ensure_one()
+        if self.move_type != "out_invoice":
+            return {}
+        return {repair: repair.sale_order_id.qualirepar_bonus_amount
+                for repair in self._qualirepar_repair_lines()
+                if not self.currency_id.is_zero(repair.sale_order_id.qualirepar_bonus_amount)}
+
     def _qualirepar_check_bonus(self):
-        """At invoicing, the scale in force on the invoice date is the one that counts."""
+        """At invoicing, the scale in force on the invoice date counts, with the organism's last known answer
+        (no call to an eco-organism while the user posts: see qualirepar.claim._qualirepar_refresh_bonus)."""
         for move in self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "draft"):
             day = move.invoice_date or fields.Date.context_today(move)
-            for repair, (line, others) in move._qualirepar_bonus_lines_by_repair().items():
-                total = sum(others.mapped("price_total"))
-                piec = "piec" in others.mapped("qualirepar_part_origin")
-                try:
-                    bonus, message = repair._qualirepar_store_lookup(total, day, piec=piec, remote=True)
-                except UserError as error:
-                    # Posting an invoice never waits on an eco-organism: the quote's bonus stands.
-                    move.message_post(body=self.env._(
-                        "%(error)s The bonus of the quote is kept; check it before the claim is sent.",
-                        error=error.args[0]))
+            for repair, lines in move._qualirepar_repair_lines().items():
+                order = repair.sale_order_id
+                before = order.qualirepar_bonus_amount
+                piec = "piec" in lines.mapped("qualirepar_part_origin")
+                bonus, message = repair._qualirepar_store_lookup(
+                    sum(lines.mapped("price_total")), day, piec=piec, remote=False)
+                if move.currency_id.compare_amounts(before, bonus) == 0:
                     continue
-                if move.currency_id.compare_amounts(-line.price_unit * line.quantity, bonus) == 0:
-                    continue
-                before = repair._qualirepar_money(-line.price_unit * line.quantity)
-                line = line.sudo()  # the bonus lines are the add-on's own
+                order.sudo().qualirepar_bonus_amount = bonus
                 if bonus:
-                    line.write({"price_unit": -bonus, "quantity": 1})
-                    line.sale_line_ids.write({"price_unit": -bonus})
                     text = self.env._("Bonus réparation of %(repair)s changed from %(before)s to %(after)s, "
                                       "the scale in force on %(date)s.")
                 else:
-                    sale_lines = line.sale_line_ids
-                    line.unlink()
-                    sale_lines.write({"product_uom_qty": 0})
                     text = self.env._("Bonus réparation of %(repair)s (%(before)s) removed: no bonus on "
                                       "%(date)s. %(why)s")
                 move.message_post(body=Markup("<p>%s</p>") % (text % {
-                    "repair": repair.name, "before": before, "after": repair._qualirepar_money(bonus),
-                    "date": fields.Date.to_string(day), "why": message or ""}))
+                    "repair": repair.name, "before": repair._qualirepar_money(before),
+                    "after": repair._qualirepar_money(bonus), "date": fields.Date.to_string(day),
+                    "why": message or ""}))
 
     def _post(self, soft=True):
         self._qualirepar_check_bonus()
         posted = super()._post(soft)
-        posted.filtered(lambda m: m.move_type == "out_invoice")._qualirepar_create_claims()
+        invoices = posted.filtered(lambda m: m.move_type == "out_invoice" and not m.qualirepar_bonus_move_id)
+        invoices._qualirepar_post_bonus()
         posted.filtered(lambda m: m.move_type == "out_refund")._qualirepar_reverse_bonus()
         return posted
 
-    def _qualirepar_create_claims(self):
-        """One claim per repaired device of the invoice (DESIGN: created when the invoice is posted)."""
+    def _qualirepar_bonus_journal(self):
+        self.ensure_one()
+        journal = self.env["account.journal"].search([
+            *self.env["account.journal"]._check_company_domain(self.company_id), ("type", "=", "general")], limit=1)
+        if not journal:
+            raise UserError(self.env._("%s has no miscellaneous journal for the bonus réparation entries.",
+                                       self.company_id.name))
+        return journal
+
+    def _qualirepar_bonus_entry(self, bonuses, sign, label):
+        """Post the entry moving ``bonuses`` ({repair: amount}) between the customer's receivable and the
+        organisms' (``sign`` 1: the organism owes, -1: back to the customer) and return it."""
+        self.ensure_one()
+        company = self.company_id
+        if not company.qualirepar_bonus_account_id:
+            raise UserError(self.env._(
+                "No eco-organism receivable account is set for %s: choose it in Settings > QualiRépar.", company.name))
+        receivable = self.line_ids.filtered(lambda l: l.account_type == "asset_receivable")[:1].account_id
+        lines = []
+        for repair, amount in bonuses.items():
+            partner = repair.qualirepar_product_type_id.backend_id.partner_id
+            lines.append(Command.create({
+                "name": self.env._("Bonus réparation QualiRépar (%(organism)s) %(invoice)s",
+                                   organism=partner.name, invoice=self.name),
+                "account_id": company.qualirepar_bonus_account_id.id,
+                "partner_id": partner.id,
+                "balance": sign * amount,
+                "qualirepar_is_bonus": True,
+                "qualirepar_bonus_partner_id": partner.id,
+                "qualirepar_repair_id": repair.id,
+            }))
+        lines.append(Command.create({
+            "name": label, "account_id": receivable.id, "partner_id": self.commercial_partner_id.id,
+            "balance": -sign * sum(bonuses.values()),
+        }))
+        # The entry is the invoice's: its chatter is the invoice's, no creation message or tracking of its own.
+        entry = self.env["account.move"].sudo().with_context(tracking_disable=True).create({
+            "move_type": "entry", "journal_id": self._qualirepar_bonus_journal().id, "date": self.date,
+            "ref": label, "currency_id": company.currency_id.id, "line_ids": lines,
+        })
+        entry.action_post()
+        (entry.line_ids.filtered(lambda l: l.account_id == receivable)
+         | self.line_ids.filtered(lambda l: l.account_id == receivable and not l.reconciled)).reconcile()
+        return entry
+
+    def _qualirepar_post_bonus(self):
+        """The organism pays its part of the invoice: the bonus entry, then one claim per repaired device."""
         values = []
         for move in self:
-            for repair, (line, _others) in move._qualirepar_bonus_lines_by_repair().items():
-                if not move.sudo().qualirepar_claim_ids.filtered(lambda c: c.bonus_line_id == line):
-                    values.append({
-                        "invoice_id": move.id,
-                        "bonus_line_id": line.id,
-                        "repair_id": repair.id,
-                        "backend_id": repair.qualirepar_product_type_id.backend_id.id,
-                        "partner_id": line.partner_id.id,
-                        "amount": line.balance,
-                        "company_id": move.company_id.id,
-                    })
-        return self.env["qualirepar.claim"].sudo().create(values)
+            bonuses = move._qualirepar_bonuses()
+            if not bonuses:
+                continue
+            entry = move._qualirepar_bonus_entry(
+                bonuses, 1, self.env._("Bonus réparation deducted from %s", move.name))
+            move.sudo().qualirepar_bonus_move_id = entry
+            for line in entry.line_ids.filtered("qualirepar_is_bonus"):
+                repair = line.qualirepar_repair_id
+                values.append({
+                    "invoice_id": move.id,
+                    "bonus_line_id": line.id,
+                    "repair_id": repair.id,
+                    "backend_id": repair.qualirepar_product_type_id.backend_id.id,
+                    "partner_id": line.partner_id.id,
+                    "amount": line.balance,
+                    "company_id": move.company_id.id,
+                })
+        # The claim's history starts with what its checks say, not with a message that it was made.
+        return self.env["qualirepar.claim"].sudo().with_context(mail_create_nolog=True).create(values)
 
     def _qualirepar_reverse_bonus(self):
-        """A credit note that takes the bonus back cancels the claim (Odoo itself reconciles its bonus line
-        with the invoice's, the account being reconcilable)."""
+        """A credit note of the whole invoice takes the bonus back from the organism: an entry returns it to the
+        customer's receivable (matched with the credit note) and clears the organism's (matched with the bonus
+        still owed). The claims follow (qualirepar.claim._cancel_for_credit_note)."""
         for refund in self.filtered("reversed_entry_id"):
-            organisms = refund.line_ids.filtered("qualirepar_is_bonus").qualirepar_bonus_partner_id
-            claims = refund.reversed_entry_id.sudo().qualirepar_claim_ids.filtered(
-                lambda c: c.partner_id in organisms and c.state != "cancel")
+            invoice = refund.reversed_entry_id
+            claims = invoice.sudo().qualirepar_claim_ids.filtered(lambda c: c.state != "cancel")
+            if not claims:
+                continue
+            if not invoice.qualirepar_bonus_move_id:  # an invoice of an earlier version: its bonus was a line,
+                claims._cancel_for_credit_note(refund)  # which its credit note takes back
+                continue
+            if refund.currency_id.compare_amounts(refund.amount_total, invoice.amount_total) < 0:
+                refund.message_post(body=self.env._(
+                    "This credit note is for part of the invoice: the bonus réparation stays claimed. Credit "
+                    "the whole invoice to take it back from the eco-organism."))
+                continue
+            entry = refund._qualirepar_bonus_entry(
+                {claim.repair_id: claim.amount for claim in claims}, -1,
+                self.env._("Bonus réparation taken back by %s", refund.name))
+            refund.sudo().qualirepar_bonus_move_id = entry
+            for claim, line in zip(claims, entry.line_ids.filtered("qualirepar_is_bonus")):
+                if not claim.bonus_line_id.reconciled:
+                    (line | claim.bonus_line_id).reconcile()
+                claim.refund_line_id = line
             claims._cancel_for_credit_note(refund)
+
+    # ------------------------------------------------------------------ the claim follows the invoice
+    def button_draft(self):
+        """Reset to draft (and cancel, which resets first): refused once a claim is with its organism; before
+        that, the claims are cancelled and the bonus entry reversed."""
+        claims = self.sudo().qualirepar_claim_ids.filtered(lambda c: c.state != "cancel")
+        sent = claims.filtered(lambda c: c.state in CLAIM_STATES_SENT)
+        if sent:
+            raise UserError(self.env._(
+                "The bonus claim %(claims)s of this invoice has been sent to the eco-organism (%(state)s): the "
+                "invoice can no longer be reset or cancelled. Issue a credit note instead.",
+                claims=", ".join(sent.mapped("name")),
+                state=", ".join(dict(sent._fields["state"]._description_selection(self.env))[s]
+                                for s in set(sent.mapped("state")))))
+        bonus_moves = self.filtered("qualirepar_bonus_move_id")
+        result = super().button_draft()
+        for move in bonus_moves:
+            entry = move.qualirepar_bonus_move_id.sudo()
+            entry.line_ids.remove_move_reconcile()
+            entry._reverse_moves(
+                [{"ref": self.env._("Bonus réparation: %s reset to draft", move.name)}], cancel=True)
+            move.sudo().qualirepar_bonus_move_id = False
+        claims._qualirepar_cancel_remote()
+        return result

@@ -18,9 +18,17 @@ class AccountMove(models.Model):
 
     def _qualirepar_report_totals(self):
         self.ensure_one()
-        bonuses = [(line.name, -line.price_total) for line in self.invoice_line_ids.filtered("qualirepar_is_bonus")
-                   if not self.currency_id.is_zero(line.price_total)]
-        return qualirepar_report_totals(self.tax_totals, bonuses, self.currency_id)
+        tax_totals = self.tax_totals
+        items = self.qualirepar_bonus_move_id.line_ids.filtered("qualirepar_is_bonus")
+        bonuses = [(self.env._("Bonus réparation QualiRépar (%s)", item.partner_id.name), abs(item.balance))
+                   for item in items]
+        legacy = self.invoice_line_ids.filtered("qualirepar_is_bonus")
+        if legacy:  # an invoice of an earlier version, printed again: its bonus is a line Odoo's totals deduct
+            bonuses = [(line.name, -line.price_total) for line in legacy]
+            added = sum(amount for _label, amount in bonuses)
+            tax_totals = dict(tax_totals, base_amount_currency=tax_totals["base_amount_currency"] + added,
+                              total_amount_currency=tax_totals["total_amount_currency"] + added)
+        return qualirepar_report_totals(tax_totals, bonuses, self.currency_id)
 
     def _qualirepar_business_customer(self):
         """A business customer: the invoice then states the payment terms, penalties and the 40 € fee (D.441-5)."""
@@ -28,9 +36,11 @@ class AccountMove(models.Model):
         return self.commercial_partner_id.is_company
 
     def _qualirepar_payments(self):
-        """The payments of the invoice: [{"date", "method", "amount"}], for the "acquittée" mention."""
+        """The customer's payments of the invoice: [{"date", "method", "amount"}], for the "acquittée" mention
+        (the organism's bonus, matched with the invoice too, is printed as deducted, not as a payment)."""
         self.ensure_one()
         widget = self.sudo().invoice_payments_widget or {}
         return [{"date": vals["date"], "method": vals.get("payment_method_name") or vals.get("journal_name"),
                  "amount": vals["amount"]}
-                for vals in widget.get("content", []) if not vals.get("is_exchange")]
+                for vals in widget.get("content", [])
+                if not vals.get("is_exchange") and vals.get("move_id") != self.qualirepar_bonus_move_id.id]

@@ -1,7 +1,9 @@
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
+from .qualirepar_access import ACCOUNTANT, check_role
 from .qualirepar_backend import ORGANISMS
 
 CLAIM_STATES = [
@@ -12,11 +14,15 @@ CLAIM_STATES = [
     ("approved", "Approved"),
     ("rejected", "Rejected"),
     ("paid", "Paid"),
+    ("to_refund", "To refund to the eco-organism"),
+    ("written_off", "Written off"),
     ("cancel", "Cancelled"),
 ]
+# Before these, the organism has not received the claim: it may still be withdrawn.
+STATES_BEFORE_SENDING = ("to_fix", "to_send", "sending")
 
 # What a person may change on a claim by hand (the rest changes through the add-on's methods).
-EDITABLE_FIELDS = {"remote_ref", "consumer_document", "consumer_document_name"}
+EDITABLE_FIELDS = {"remote_ref", "consumer_document", "consumer_document_name", "write_off_reason"}
 
 
 class QualireparClaim(models.Model):
@@ -37,7 +43,29 @@ class QualireparClaim(models.Model):
     invoice_date = fields.Date(related="invoice_id.invoice_date", store=True)
     customer_id = fields.Many2one(related="invoice_id.partner_id", string="Customer")
     bonus_line_id = fields.Many2one("account.move.line", string="Bonus journal item", required=True, readonly=True,
-                                    ondelete="restrict", check_company=True)
+                                    ondelete="restrict", check_company=True,
+                                    help="The organism's receivable (467100) for this bonus.")
+    refund_line_id = fields.Many2one(
+        "account.move.line", string="Bonus taken back", readonly=True, copy=False, check_company=True,
+        help="The credit of 467100 by which a credit note took the bonus back from the organism.")
+    payment_line_ids = fields.Many2many(
+        "account.move.line", "qualirepar_claim_payment_line_rel", "claim_id", "line_id", string="Payments received",
+        readonly=True, copy=False, help="The credits of 467100 of the organism's remittances for this claim.")
+    amount_to_refund = fields.Monetary(
+        string="To refund to the eco-organism", compute="_compute_amount_to_refund",
+        help="What the organism paid for a bonus a credit note took back: the shop owes it back.")
+    sent_date = fields.Date(
+        string="Received by the organism on", readonly=True, copy=False,
+        help="The day the organism received the claim with its invoice; its 15 days of payment start then.")
+    aging_date = fields.Date(compute="_compute_aging_date", store=True, string="Owed since",
+                             help="When the claim was received by the organism, else the invoice date.")
+    remote_cancel_pending = fields.Boolean(
+        string="To withdraw at the organism", readonly=True, copy=False,
+        help="Cancelled here while the organism holds a draft of it: the transmission engine deletes it there.")
+    write_off_reason = fields.Text(string="Write-off reason", copy=False, tracking=True,
+                                   help="Why a claim rejected for good is written off: typed by the person who does it.")
+    write_off_move_id = fields.Many2one("account.move", string="Write-off entry", readonly=True, copy=False,
+                                        check_company=True)
     backend_id = fields.Many2one("qualirepar.backend", string="Connection", readonly=True, check_company=True)
     organism = fields.Selection(ORGANISMS, compute="_compute_organism", store=True)
     partner_id = fields.Many2one("res.partner", string="Eco-organism", required=True, readonly=True, index=True)
@@ -87,16 +115,40 @@ class QualireparClaim(models.Model):
     @api.depends("state", "amount", "amount_paid")
     def _compute_payment_difference(self):
         for claim in self:
-            paid = claim.state == "paid"
+            paid = bool(claim.payment_move_id) and claim.state not in ("cancel", "written_off")
             claim.payment_difference = paid and claim.amount_paid - claim.amount
             claim.has_discrepancy = paid and not claim.currency_id.is_zero(claim.amount_paid - claim.amount)
 
-    def _record_payment(self, amount, date, reference, move):
-        """The eco-organism paid ``amount`` for this claim in the remittance entry ``move``; a person is asked
-        to look into any difference with the amount claimed."""
+    @api.depends("sent_date", "invoice_date")
+    def _compute_aging_date(self):
+        for claim in self:
+            claim.aging_date = claim.sent_date or claim.invoice_date
+
+    @api.depends("state", "refund_line_id.amount_residual", "payment_line_ids.amount_residual")
+    def _compute_amount_to_refund(self):
+        for claim in self:
+            items = claim.refund_line_id | claim.payment_line_ids
+            claim.amount_to_refund = -sum(items.mapped("amount_residual")) if claim.state == "to_refund" else 0.0
+
+    def write(self, vals):
+        if vals.get("state") == "sent" and "sent_date" not in vals:
+            for claim in self.filtered(lambda c: not c.sent_date):
+                super(QualireparClaim, claim).write({"sent_date": fields.Date.context_today(claim)})
+        return super().write(vals)
+
+    def _record_payment(self, amount, date, reference, move, credit):
+        """The eco-organism paid ``amount`` for this claim in the remittance entry ``move`` (matched with its
+        bonus item by its item ``credit``). The claim is paid once its bonus item is matched in full; a short payment leaves the
+        difference owed and a person is asked to look into it, as into any other difference."""
         self.ensure_one()
-        self.write({"state": "paid", "amount_paid": amount, "payment_date": date,
-                    "payment_reference": reference, "payment_move_id": move.id})
+        self.flush_recordset()
+        self.invalidate_recordset(["amount_residual"])
+        values = {"amount_paid": self.amount_paid + amount, "payment_date": date,
+                  "payment_reference": reference, "payment_move_id": move.id,
+                  "payment_line_ids": [Command.link(credit.id)]}
+        if self.state != "to_refund" and self.bonus_line_id.reconciled:
+            values["state"] = "paid"
+        self.write(values)
         if self.has_discrepancy:
             note = self.env._(
                 "%(organism)s paid %(paid)s for the bonus of %(repair)s instead of the %(claimed)s claimed "
@@ -110,6 +162,78 @@ class QualireparClaim(models.Model):
             self.message_post(body=note)
 
     def _cancel_for_credit_note(self, refund):
-        for claim in self:
-            claim.state = "cancel"
+        """Before sending, the claim is withdrawn; after, the organism may pay or has paid a bonus it no longer
+        owes: the claim says what is to be refunded to it until that is settled."""
+        before = self.filtered(lambda c: c.state in STATES_BEFORE_SENDING + ("rejected",))
+        before._qualirepar_cancel_remote()
+        for claim in before:
             claim.message_post(body=Markup(self.env._("Cancelled by the credit note %s.")) % refund._get_html_link())
+        for claim in self - before:
+            claim.state = "to_refund"
+            claim.message_post(body=Markup(self.env._(
+                "The credit note %s takes the bonus back: what %s pays or has paid for it is to be refunded to "
+                "it.")) % (refund._get_html_link(), claim.partner_id.name))
+
+    def _qualirepar_cancel_remote(self):
+        """Cancel the claims here; a draft the organism holds (ecosystem) is marked for the transmission engine,
+        which deletes it there. No call to an organism from here."""
+        for claim in self.filtered(lambda c: c.state != "cancel"):
+            claim.sudo().write({"state": "cancel", "next_attempt_date": False,
+                                "remote_cancel_pending": bool(claim.remote_ref) and not claim.remote_closed})
+
+    def _qualirepar_refresh_bonus(self):
+        """Ask the organism for the bonus of the claim's repair on the invoice date (Ecologic
+        calculateecosupport, ecosystem's scale); a bonus that differs from the one claimed puts the claim in
+        "to fix" for a person. Called in the background before sending, never in a user's transaction."""
+        for claim in self.filtered(lambda c: c.state in ("to_fix", "to_send")):
+            repair = claim.repair_id
+            lines = claim.invoice_id._qualirepar_repair_lines().get(repair, repair.browse())
+            try:
+                bonus, _message = repair._qualirepar_store_lookup(
+                    sum(lines.mapped("price_total")), claim.invoice_date,
+                    piec="piec" in lines.mapped("qualirepar_part_origin"), remote=True)
+            except UserError as error:
+                claim.message_post(body=error.args[0])
+                continue
+            if claim.currency_id.compare_amounts(bonus, claim.amount):
+                reason = self.env._(
+                    "%(organism)s now gives a bonus of %(bonus)s for %(repair)s on %(date)s, but %(claimed)s was "
+                    "deducted from the invoice: credit the invoice and invoice the repair again with the right "
+                    "bonus, or check the repair's data.",
+                    organism=claim.partner_id.name, bonus=repair._qualirepar_money(bonus), repair=repair.name,
+                    date=fields.Date.to_string(claim.invoice_date), claimed=repair._qualirepar_money(claim.amount))
+                claim.sudo().write({"state": "to_fix", "check_issues": reason})
+                claim.message_post(body=reason)
+
+    def action_write_off(self):
+        """A claim rejected for good: its bonus still owed is cleared from 467100 to the company's write-off
+        expense account, the reason kept."""
+        check_role(self.env, ACCOUNTANT)
+        self.check_access("write")
+        _ = self.env._
+        for claim in self:
+            reason = (claim.write_off_reason or "").strip()
+            if not reason:
+                raise UserError(_("Give the reason of the write-off of %s first.", claim.name))
+            if claim.state != "rejected":
+                raise UserError(_("Only a rejected claim is written off; %s is not.", claim.name))
+            account = claim.company_id.qualirepar_write_off_account_id
+            if not account:
+                raise UserError(_("Choose the account of the bonuses written off in Settings > QualiRépar."))
+            amount = claim.bonus_line_id.amount_residual
+            label = _("Bonus réparation written off: %(claim)s", claim=claim.name)
+            move = self.env["account.move"].sudo().create({
+                "move_type": "entry", "journal_id": claim.invoice_id._qualirepar_bonus_journal().id,
+                "ref": label, "line_ids": [
+                    Command.create({"name": label, "account_id": account.id, "partner_id": claim.partner_id.id,
+                                    "balance": amount}),
+                    Command.create({"name": label, "account_id": claim.bonus_line_id.account_id.id,
+                                    "partner_id": claim.partner_id.id, "balance": -amount}),
+                ]})
+            move.action_post()
+            (move.line_ids.filtered(lambda l: l.account_id == claim.bonus_line_id.account_id)
+             | claim.bonus_line_id).reconcile()
+            claim.sudo().write({"state": "written_off", "write_off_move_id": move.id})
+            claim.message_post(body=Markup(_("Written off by %(user)s (%(entry)s): %(reason)s")) % {
+                "user": self.env.user.name, "entry": move._get_html_link(), "reason": reason})
+        return True

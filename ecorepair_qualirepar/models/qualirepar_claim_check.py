@@ -152,15 +152,16 @@ class QualireparClaim(models.Model):
         _ = self.env._
         invoice, repair, bonus = self.invoice_id, self.repair_id, self.bonus_line_id
         issues = []
-        if (bonus not in invoice.invoice_line_ids or not bonus.qualirepar_is_bonus
+        bonus_items = invoice.qualirepar_bonus_move_id.line_ids | invoice.line_ids.filtered("qualirepar_is_bonus")
+        if (bonus not in bonus_items or not bonus.qualirepar_is_bonus
                 or self.currency_id.compare_amounts(bonus.balance, self.amount)):
             issues.append(_("Rejection cause 08: the invoice does not show the bonus of %s; cancel it with a "
                             "credit note and invoice the repair again with its bonus.",
                             repair._qualirepar_money(self.amount)))
-        elif invoice.currency_id.compare_amounts(
-                invoice.amount_total, invoice.qualirepar_amount_before_bonus - invoice.qualirepar_bonus_amount):
-            issues.append(_("Rejection cause 09: the bonus is not deducted from the invoice's total (a tax on the "
-                            "bonus line?); cancel the invoice with a credit note and invoice it again."))
+        elif invoice.qualirepar_bonus_move_id and invoice.currency_id.compare_amounts(
+                invoice.amount_residual, invoice.amount_total - invoice.qualirepar_bonus_amount) > 0:
+            issues.append(_("Rejection cause 09: the bonus is not deducted from what the customer owes on the "
+                            "invoice; cancel the invoice with a credit note and invoice it again."))
         parts = invoice.invoice_line_ids.filtered(
             lambda l: l.qualirepar_part_origin in ("used", "piec")
             and l.sale_line_ids.order_id.qualirepar_repair_id == repair)

@@ -38,8 +38,8 @@ class RepairOrder(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if ELIGIBILITY_FIELDS & set(vals) and not self.env.context.get("qualirepar_bonus_sync"):
-            # The quote follows: its bonus line appears or goes (Ecologic's last answer stands in for a call).
-            self.sale_order_id.filtered(lambda o: o.state in ("draft", "sent"))._qualirepar_update_bonus_line()
+            # The quote follows: its bonus follows (Ecologic's last answer stands in for a call).
+            self.sale_order_id.filtered(lambda o: o.state in ("draft", "sent"))._qualirepar_update_bonus()
         return result
 
     # ------------------------------------------------------------------ lookup
@@ -114,7 +114,7 @@ class RepairOrder(models.Model):
         self.ensure_one()
         order = self.sale_order_id
         if order:
-            return sum((order.order_line - order.order_line.filtered("qualirepar_is_bonus")).mapped("price_total"))
+            return sum(order._qualirepar_priced_lines().mapped("price_total"))
         return self.qualirepar_price_estimate
 
     def action_qualirepar_check_bonus(self):

@@ -26,6 +26,11 @@ class ResCompany(models.Model):
         domain="[('reconcile', '=', True), ('account_type', 'not in', ('asset_receivable', 'liability_payable'))]",
         help="The bonus deducted from an invoice is posted here, with the eco-organism as partner, until it pays. "
         "Created as 467100 with a French chart of accounts.")
+    qualirepar_write_off_account_id = fields.Many2one(
+        "account.account", string="Bonuses written off", check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_other'))]",
+        help="A claim rejected for good is cleared from the eco-organism receivable account to this expense "
+        "(for instance 658000 Charges diverses de gestion courante).")
     qualirepar_label_number = fields.Char(
         string="QualiRépar label number", help="Printed on quotes and invoices next to the QualiRépar label.")
     qualirepar_document_footer = fields.Text(

@@ -15,6 +15,8 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.qualirepar_slip_show_parts_info", readonly=False)
     qualirepar_bonus_account_id = fields.Many2one(
         related="company_id.qualirepar_bonus_account_id", readonly=False)
+    qualirepar_write_off_account_id = fields.Many2one(
+        related="company_id.qualirepar_write_off_account_id", readonly=False)
     qualirepar_label_number = fields.Char(related="company_id.qualirepar_label_number", readonly=False)
     qualirepar_document_footer = fields.Text(related="company_id.qualirepar_document_footer", readonly=False)
     qualirepar_claim_retry_seconds = fields.Integer(

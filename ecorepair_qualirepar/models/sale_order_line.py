@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 from .product_template import PART_ORIGINS
 
@@ -14,6 +13,7 @@ class SaleOrderLine(models.Model):
     _inherit = ["sale.order.line", "qualirepar.guarded.mixin"]
     _qualirepar_guarded_fields = frozenset({"qualirepar_is_bonus"})
 
+    # The bonus line of a quote made before 18.0.1.3.0 (the bonus is now a field of the quote).
     qualirepar_is_bonus = fields.Boolean(string="Bonus réparation line", readonly=True, copy=False)
     qualirepar_part_origin = fields.Selection(
         PART_ORIGINS, string="Part origin", compute="_compute_qualirepar_part_origin", store=True, readonly=False,
@@ -32,11 +32,6 @@ class SaleOrderLine(models.Model):
         return super()._qualirepar_guarded_changes(vals) | self.filtered("qualirepar_is_bonus")._qualirepar_changed(
             vals, BONUS_LINE_FIELDS)
 
-    def _compute_tax_id(self):
-        bonus_lines = self.filtered("qualirepar_is_bonus")
-        bonus_lines.tax_id = False  # the bonus is part of a price whose VAT is due in full: it bears none
-        return super(SaleOrderLine, self - bonus_lines)._compute_tax_id()
-
     # ------------------------------------------------------------------ the bonus follows the quote
     def _qualirepar_orders_to_update(self):
         if self.env.context.get("qualirepar_bonus_sync"):
@@ -46,37 +41,23 @@ class SaleOrderLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        lines.filtered(lambda l: not l.qualirepar_is_bonus)._qualirepar_orders_to_update()._qualirepar_update_bonus_line()
+        lines.filtered(lambda l: not l.qualirepar_is_bonus)._qualirepar_orders_to_update()._qualirepar_update_bonus()
         return lines
 
     def write(self, vals):
         result = super().write(vals)
         if BONUS_INPUTS & set(vals):
-            self.filtered(lambda l: not l.qualirepar_is_bonus)._qualirepar_orders_to_update()._qualirepar_update_bonus_line()
+            self.filtered(lambda l: not l.qualirepar_is_bonus)._qualirepar_orders_to_update()._qualirepar_update_bonus()
         return result
 
     def unlink(self):
         orders = self.filtered(lambda l: not l.qualirepar_is_bonus)._qualirepar_orders_to_update()
         result = super().unlink()
-        orders.exists()._qualirepar_update_bonus_line()
+        orders.exists()._qualirepar_update_bonus()
         return result
 
     # ------------------------------------------------------------------ invoicing
     def _prepare_invoice_line(self, **optional_values):
         values = super()._prepare_invoice_line(**optional_values)
         values["qualirepar_part_origin"] = self.qualirepar_part_origin
-        if self.qualirepar_is_bonus:
-            company = self.order_id.company_id
-            if not company.qualirepar_bonus_account_id:
-                raise UserError(self.env._(
-                    "No eco-organism receivable account is set for %s: choose it in Settings > QualiRépar.",
-                    company.name))
-            partner = self.order_id.qualirepar_repair_id.qualirepar_product_type_id.backend_id.partner_id
-            values.update({
-                "name": self.name,
-                "qualirepar_is_bonus": True,
-                "qualirepar_bonus_partner_id": partner.id,
-                "account_id": company.qualirepar_bonus_account_id.id,
-                "tax_ids": [(5, 0, 0)],
-            })
         return values

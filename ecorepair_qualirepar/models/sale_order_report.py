@@ -18,11 +18,10 @@ def qualirepar_report_sections(env, lines):
 
 
 def qualirepar_report_totals(tax_totals, bonuses, currency):
-    """The totals of a repair document: the price of the repair before the bonus, each bonus, the net amount.
+    """The totals of a repair document: the repair's price (Odoo's totals), each bonus deducted, the net amount.
 
-    ``tax_totals`` is Odoo's summary of the document (its untaxed amount is net of the bonus, which bears no VAT);
-    ``bonuses`` is [(label, positive amount)]."""
-    untaxed = tax_totals["base_amount_currency"] + sum(amount for _label, amount in bonuses)
+    ``tax_totals`` is Odoo's summary of the document; ``bonuses`` is [(label, positive amount)]."""
+    untaxed = tax_totals["base_amount_currency"]
     taxes = []
     for subtotal in tax_totals["subtotals"]:
         for group in subtotal["tax_groups"]:
@@ -32,13 +31,14 @@ def qualirepar_report_totals(tax_totals, bonuses, currency):
                 "amount": group["tax_amount_currency"],
                 "base": base if base is not None and currency.compare_amounts(base, untaxed) else None,
             })
+    total = tax_totals["total_amount_currency"]
     return {
         "untaxed": untaxed,
         "taxes": taxes,
         "total": untaxed + tax_totals["tax_amount_currency"],
         "bonuses": bonuses,
         "rounding": tax_totals.get("cash_rounding_base_amount_currency"),
-        "net": tax_totals["total_amount_currency"],
+        "net": total - sum(amount for _label, amount in bonuses),
     }
 
 
@@ -55,8 +55,9 @@ class SaleOrder(models.Model):
 
     def _qualirepar_report_totals(self):
         self.ensure_one()
-        bonuses = [(line.name, -line.price_total) for line in self.order_line.filtered("qualirepar_is_bonus")
-                   if not self.currency_id.is_zero(line.price_total)]
+        organism = dict(self._fields["qualirepar_organism"]._description_selection(self.env))
+        bonuses = [(self.env._("Bonus réparation QualiRépar (%s)", organism.get(self.qualirepar_organism, "")),
+                    self.qualirepar_bonus_amount)] if self.qualirepar_bonus_amount else []
         return qualirepar_report_totals(self.tax_totals, bonuses, self.currency_id)
 
     def _qualirepar_travel_amount(self):

@@ -14,7 +14,7 @@ AGES = [
 
 class QualireparBonusAging(models.Model):
     """Aged balance of what the eco-organisms owe: the open journal items of the companies' bonus accounts,
-    aged from the invoice date on each read."""
+    aged on each read from the day the organism received the claim (else the invoice date)."""
 
     _name = "qualirepar.bonus.aging"
     _description = "Aged balance of the bonuses owed by the eco-organisms"
@@ -26,14 +26,16 @@ class QualireparBonusAging(models.Model):
         "account.move.line": ["company_id", "partner_id", "move_id", "account_id", "date", "parent_state",
                               "amount_residual", "company_currency_id"],
         "res.company": ["qualirepar_bonus_account_id"],
+        "qualirepar.claim": ["bonus_line_id", "invoice_id", "aging_date"],
     }
 
     company_id = fields.Many2one("res.company", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Eco-organism", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     account_id = fields.Many2one("account.account", string="Account", readonly=True)
-    date = fields.Date(string="Invoice date", readonly=True)
-    days = fields.Integer(string="Days since the invoice", readonly=True, aggregator="max")
+    date = fields.Date(string="Owed since", readonly=True,
+                       help="The day the organism received the paid invoice (the claim's sending), else the invoice date.")
+    days = fields.Integer(string="Days owed", readonly=True, aggregator="max")
     age = fields.Selection(
         AGES, string="Age", readonly=True,
         help="The eco-organism is to pay a claim within 15 days (décret 2024-123): beyond that, it is late.")
@@ -49,11 +51,13 @@ class QualireparBonusAging(models.Model):
                         WHEN CURRENT_DATE - date <= 60 THEN '31-60'
                         WHEN CURRENT_DATE - date <= 90 THEN '61-90'
                         ELSE '90+' END AS age
-              FROM (SELECT line.id, line.company_id, line.partner_id, line.move_id, line.account_id,
-                           COALESCE(move.invoice_date, line.date) AS date,
+              FROM (SELECT line.id, line.company_id, line.partner_id, COALESCE(claim.invoice_id, line.move_id) AS move_id,
+                           line.account_id,
+                           COALESCE(claim.aging_date, move.invoice_date, line.date) AS date,
                            line.company_currency_id AS currency_id, line.amount_residual
                       FROM account_move_line line
                       JOIN account_move move ON move.id = line.move_id
+                 LEFT JOIN qualirepar_claim claim ON claim.bonus_line_id = line.id
                      WHERE line.parent_state = 'posted'
                        AND line.amount_residual != 0
                        AND line.account_id IN (SELECT qualirepar_bonus_account_id FROM res_company

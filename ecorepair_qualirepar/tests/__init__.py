@@ -9,6 +9,7 @@ from . import test_intake
 from . import test_checklist
 from . import test_bonus_accounting
 from . import test_bonus_ecologic
+from . import test_bonus_facturx
 from . import test_bonus_tour
 from . import test_documents
 from . import test_remittance

@@ -83,8 +83,10 @@ class BonusCase(AccountTestInvoicingCommon):
         invoice.action_post()
         return invoice
 
-    def bonus_line(self, order):
-        return order.order_line.filtered("qualirepar_is_bonus")
+    def bonus(self, order):
+        """The bonus deducted on the quote (no line: the quote's lines and totals are the full price)."""
+        self.assertFalse(order.order_line.filtered("qualirepar_is_bonus"))
+        return order.qualirepar_bonus_amount
 
     def journal(self, move):
         """{(account code, partner name): balance} of a journal entry."""

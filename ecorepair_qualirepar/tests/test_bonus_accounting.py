@@ -18,30 +18,39 @@ class TestBonusAccounting(BonusCase):
     def test_eligible_repair(self):
         """150 € excl. VAT + 30 € VAT = 180 €: ecosystem's 50 € bonus, the customer pays 130 €, the organism 50 €."""
         order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
-        bonus = self.bonus_line(order)
-        self.assertEqual(bonus.name, "Bonus réparation QualiRépar (ecosystem)")
-        self.assertEqual(bonus.price_unit, -50)
-        self.assertFalse(bonus.tax_id)
-        self.assertEqual(order.amount_tax, 30)
-        self.assertEqual(order.amount_total, 130)
-        self.assertEqual(order.qualirepar_amount_before_bonus, 180)
+        self.assertEqual(self.bonus(order), 50)
+        self.assertEqual((order.amount_untaxed, order.amount_tax, order.amount_total), (150, 30, 180))
+        self.assertEqual(order.qualirepar_amount_net, 130)
+        totals = order._qualirepar_report_totals()
+        self.assertEqual((totals["untaxed"], totals["total"], totals["net"]), (150, 180, 130))
+        self.assertEqual(totals["bonuses"], [("Bonus réparation QualiRépar (ecosystem)", 50)])
         self.assertEqual(self.screen.qualirepar_part_origin, "new")
         self.assertEqual(order.order_line.filtered(lambda l: l.product_id == self.screen).qualirepar_part_origin, "new")
 
         order.action_confirm()
         invoice = self.invoice(order)
-        self.assertEqual(invoice.amount_total, 130)
-        self.assertEqual(invoice.amount_residual, 130)
-        self.assertEqual(invoice.qualirepar_bonus_amount, 50)
+        # The invoice is the repair's full price; the organism's part is a payment of it.
+        self.assertEqual((invoice.amount_untaxed, invoice.amount_tax, invoice.amount_total), (150, 30, 180))
+        self.assertEqual((invoice.amount_residual, invoice.payment_state), (130, "partial"))
+        self.assertEqual((invoice.qualirepar_bonus_amount, invoice.qualirepar_amount_net), (50, 130))
+        self.assertFalse(invoice.invoice_line_ids.filtered(lambda l: l.price_unit < 0))
+        totals = invoice._qualirepar_report_totals()
+        self.assertEqual((totals["untaxed"], totals["total"], totals["net"]), (150, 180, 130))
         receivable = self.customer.property_account_receivable_id.code
         revenue = self.company_data["default_account_revenue"].code
         vat = self.vat20.invoice_repartition_line_ids.account_id.code
         self.assertEqual(self.journal(invoice), {
             (revenue, "Marie Dupont"): -150,            # the full repair price is revenue
             (vat, "Marie Dupont"): -30,                 # VAT on the full price
-            ("467100", "ecosystem"): 50,                # owed by the eco-organism
-            (receivable, "Marie Dupont"): 130,          # owed by the customer
+            (receivable, "Marie Dupont"): 180,          # the invoice's total
         })
+        entry = invoice.qualirepar_bonus_move_id
+        self.assertEqual((entry.state, entry.journal_id.type, entry.date), ("posted", "general", invoice.date))
+        self.assertEqual(self.journal(entry), {
+            ("467100", "ecosystem"): 50,                # owed by the eco-organism
+            (receivable, "Marie Dupont"): -50,          # no longer owed by the customer
+        })
+        self.assertEqual(self.customer.credit, 130)
         claim = invoice.qualirepar_claim_ids
         self.assertEqual((claim.amount, claim.partner_id), (50, self.ecosystem))
         # It waits for what only the shop can add: the customer's signed document, the nameplate photo.
@@ -50,6 +59,7 @@ class TestBonusAccounting(BonusCase):
         self.assertIn("nameplate photo", claim.check_issues)
         self.assertEqual(len(claim.check_issues.splitlines()), 2, claim.check_issues)
         self.assertEqual(claim.amount_residual, 50)
+        self.assertEqual(claim.bonus_line_id, entry.line_ids.filtered(lambda l: l.account_id.code == "467100"))
 
     def test_fec_export_carries_the_bonus(self):
         order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
@@ -58,24 +68,28 @@ class TestBonusAccounting(BonusCase):
         fec = self.env["l10n_fr.fec.export.wizard"].create(
             {"date_from": invoice.date, "date_to": invoice.date}).generate_fec()["file_content"].decode()
         rows = [row.split("|") for row in fec.splitlines() if f"|{invoice.name}|" in row]
-        bonus = [row for row in rows if row[4] == "467100"]
+        self.assertEqual(len(rows), 4)  # two repair lines, VAT and the customer's receivable
+        entry = [row.split("|") for row in fec.splitlines()
+                 if f"|{invoice.qualirepar_bonus_move_id.name}|" in row]
+        bonus = [row for row in entry if row[4] == "467100"]
         self.assertEqual(len(bonus), 1)
-        self.assertEqual(bonus[0][10], "Bonus réparation QualiRépar (ecosystem)")
+        self.assertEqual(bonus[0][10], f"Bonus réparation QualiRépar (ecosystem) {invoice.name}")
         self.assertEqual(bonus[0][11].strip(), "000000000000050,00")
-        self.assertEqual(len(rows), 5)  # two repair lines, the bonus, VAT and the customer's receivable
+        customer = [row for row in entry if row[4] != "467100"]
+        self.assertEqual((customer[0][7], customer[0][12].strip()), ("Marie Dupont", "000000000000050,00"))
 
     def test_bonus_follows_the_quote(self):
         order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
-        self.assertEqual(self.bonus_line(order).price_unit, -50)
+        self.assertEqual(self.bonus(order), 50)
         # The screen is taken off: 120 € incl. VAT is below the 150 € that opens the bonus.
         order.order_line.filtered(lambda l: l.product_id == self.screen).unlink()
-        self.assertFalse(self.bonus_line(order))
+        self.assertFalse(self.bonus(order))
         self.assertIn("below the minimum price", order.qualirepar_bonus_message)
         order.order_line.filtered(lambda l: l.product_id == self.labour).price_unit = 200
-        self.assertEqual(self.bonus_line(order).price_unit, -50)
+        self.assertEqual(self.bonus(order), 50)
         # The device turns out to be still under warranty: no bonus any more.
         order.qualirepar_repair_id.qualirepar_out_of_warranty = False
-        self.assertFalse(self.bonus_line(order))
+        self.assertFalse(self.bonus(order))
         self.assertIn("not declared out of warranty", order.qualirepar_bonus_message)
 
     def test_piec_part_needs_consent_and_raises_the_bonus(self):
@@ -84,7 +98,7 @@ class TestBonusAccounting(BonusCase):
         piec_line = order.order_line.filtered(lambda l: l.product_id == self.screen_piec)
         self.assertEqual(piec_line.qualirepar_part_origin, "piec")
         # 168 € incl. VAT: 50 € + 20 % for the circular-economy part.
-        self.assertEqual(self.bonus_line(order).price_unit, -60)
+        self.assertEqual(self.bonus(order), 60)
         with self.assertRaisesRegex(UserError, "has not accepted them"):
             order.action_confirm()
         order.qualirepar_consent_piec = True
@@ -92,20 +106,22 @@ class TestBonusAccounting(BonusCase):
         self.assertTrue(order.qualirepar_consent_piec_date)
         order.action_confirm()
         invoice = self.invoice(order)
-        self.assertEqual(self.journal(invoice)[("467100", "ecosystem")], 60)
-        self.assertEqual(invoice.amount_total, 108)
+        self.assertEqual(self.journal(invoice.qualirepar_bonus_move_id)[("467100", "ecosystem")], 60)
+        self.assertEqual((invoice.amount_total, invoice.amount_residual), (168, 108))
         self.assertEqual(
             invoice.invoice_line_ids.filtered(lambda l: l.product_id == self.screen_piec).qualirepar_part_origin,
             "piec")
 
     def test_below_threshold(self):
         order = self.quote(self.repair(), (self.labour, 100))
-        self.assertFalse(self.bonus_line(order))
+        self.assertFalse(self.bonus(order))
         self.assertEqual(order.amount_total, 120)
         order.action_confirm()
         invoice = self.invoice(order)
         self.assertEqual(invoice.amount_total, 120)
         self.assertNotIn("467100", {line.account_id.code for line in invoice.line_ids})
+        self.assertFalse(invoice.qualirepar_bonus_move_id)
+        self.assertEqual(invoice.payment_state, "not_paid")
         self.assertFalse(invoice.qualirepar_claim_ids)
 
     def test_bonus_above_the_price_incl_vat(self):
@@ -120,43 +136,137 @@ class TestBonusAccounting(BonusCase):
         kettle = self.env["product.product"].create(
             {"name": "Bouilloire", "qualirepar_product_type_ids": [(6, 0, kettle_type.ids)]})
         order = self.quote(self.repair(product_id=kettle.id), (self.labour, 10))
-        self.assertFalse(self.bonus_line(order))
+        self.assertFalse(self.bonus(order))
         self.assertIn("less than the bonus", order.qualirepar_bonus_message)
         order.order_line.price_unit = 20  # 24 € incl. VAT: now the bonus fits
-        self.assertEqual(self.bonus_line(order).price_unit, -15)
+        self.assertEqual(self.bonus(order), 15)
 
     def test_scale_of_the_invoice_date_counts(self):
         """Quoted in December 2023 (45 €, from 180 €), invoiced in January 2024 (50 €, from 150 €)."""
         with freeze_time("2023-12-20"):
             repair = self.repair(schedule_date="2023-12-18 09:00:00")
             order = self.quote(repair, (self.labour, 100), (self.screen, 60))  # 192 € incl. VAT
-            self.assertEqual(self.bonus_line(order).price_unit, -45)
+            self.assertEqual(self.bonus(order), 45)
             order.action_confirm()
         with freeze_time("2024-01-05"):
             invoice = self.invoice(order, day="2024-01-05")
-        self.assertEqual(self.journal(invoice)[("467100", "ecosystem")], 50)
-        self.assertEqual(invoice.amount_total, 142)
+        self.assertEqual(self.journal(invoice.qualirepar_bonus_move_id)[("467100", "ecosystem")], 50)
+        self.assertEqual((invoice.amount_total, invoice.amount_residual), (192, 142))
         self.assertEqual(invoice.qualirepar_claim_ids.amount, 50)
-        self.assertEqual(self.bonus_line(order).price_unit, -50)
+        self.assertEqual(self.bonus(order), 50)
 
-    def test_credit_note_reverses_the_bonus(self):
-        order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
-        order.action_confirm()
-        invoice = self.invoice(order)
-        claim = invoice.qualirepar_claim_ids
+    def refund(self, invoice):
         wizard = self.env["account.move.reversal"].with_context(
             active_model="account.move", active_ids=invoice.ids).create(
             {"journal_id": invoice.journal_id.id, "reason": "Erreur de saisie"})
         refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
         refund.action_post()
-        self.assertEqual(self.journal(refund)[("467100", "ecosystem")], -50)
-        bonus_lines = (invoice + refund).line_ids.filtered("qualirepar_is_bonus")
-        self.assertTrue(all(bonus_lines.mapped("reconciled")))
-        self.assertEqual(claim.state, "cancel")
-        open_bonus = self.env["account.move.line"].search([
+        return refund
+
+    def posted_claim(self):
+        order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
+        order.action_confirm()
+        invoice = self.invoice(order)
+        return invoice, invoice.qualirepar_claim_ids
+
+    def open_bonus(self):
+        return self.env["account.move.line"].search([
             ("account_id", "=", self.bonus_account.id), ("partner_id", "=", self.ecosystem.id),
             ("reconciled", "=", False), ("parent_state", "=", "posted")])
-        self.assertFalse(open_bonus)
+
+    def test_credit_note_before_sending(self):
+        """Before the organism has the claim, a credit note takes the bonus back and withdraws the claim."""
+        invoice, claim = self.posted_claim()
+        refund = self.refund(invoice)
+        receivable = self.customer.property_account_receivable_id.code
+        self.assertEqual(self.journal(refund.qualirepar_bonus_move_id),
+                         {("467100", "ecosystem"): -50, (receivable, "Marie Dupont"): 50})
+        self.assertEqual(refund.amount_total, 180)
+        self.assertEqual((refund.amount_residual, invoice.amount_residual), (0, 0))  # Odoo matches them
+        self.assertTrue(claim.bonus_line_id.reconciled)
+        self.assertEqual(claim.state, "cancel")
+        self.assertFalse(self.open_bonus())
+        self.assertEqual(self.customer.credit, 0)  # 130 invoiced, 130 credited
+
+    def test_credit_note_after_sending(self):
+        """The organism has the claim: the credit note leaves it "to refund"; what the organism still pays for
+        it is recorded and owed back."""
+        invoice, claim = self.posted_claim()
+        claim.sudo().state = "sent"
+        self.assertTrue(claim.sent_date)
+        self.refund(invoice)
+        self.assertEqual((claim.state, claim.amount_to_refund), ("to_refund", 0))
+        self.assertFalse(self.open_bonus())
+        wizard = self.env["qualirepar.remittance.wizard"].with_context(
+            active_model="qualirepar.claim", active_ids=claim.ids).create({"amount": 50})
+        wizard.line_ids.amount_paid = 50
+        wizard.action_confirm()
+        self.assertEqual((claim.state, claim.amount_paid, claim.amount_to_refund), ("to_refund", 50, 50))
+        self.assertEqual(sum(self.open_bonus().mapped("amount_residual")), -50)  # owed back to ecosystem
+
+    def test_credit_note_after_payment(self):
+        invoice, claim = self.posted_claim()
+        claim.sudo().state = "approved"
+        wizard = self.env["qualirepar.remittance.wizard"].with_context(
+            active_model="qualirepar.claim", active_ids=claim.ids).create({"amount": 50})
+        wizard.action_confirm()
+        self.assertEqual(claim.state, "paid")
+        self.refund(invoice)
+        self.assertEqual((claim.state, claim.amount_to_refund), ("to_refund", 50))
+        self.assertEqual(-claim.refund_line_id.amount_residual, 50)
+
+    def test_reset_and_cancel_follow_the_claim(self):
+        invoice, claim = self.posted_claim()
+        for state in ("sent", "approved", "paid"):
+            claim.sudo().state = state
+            for action in (invoice.button_draft, invoice.button_cancel):
+                with self.subTest(state=state), self.assertRaisesRegex(UserError, claim.name):
+                    action()
+        self.assertEqual(invoice.state, "posted")
+        # Before sending: the claim goes with the invoice, an ecosystem draft is marked to be deleted there.
+        claim.sudo().write({"state": "sending", "remote_ref": "ECO-DRAFT-1"})
+        entry = invoice.qualirepar_bonus_move_id
+        invoice.button_cancel()
+        self.assertEqual((invoice.state, claim.state, claim.remote_cancel_pending), ("cancel", "cancel", True))
+        self.assertFalse(invoice.qualirepar_bonus_move_id)
+        self.assertTrue(all(entry.line_ids.mapped("reconciled")))  # reversed
+        self.assertFalse(self.open_bonus())
+
+    def test_reset_to_draft_before_sending_then_post_again(self):
+        invoice, claim = self.posted_claim()
+        invoice.button_draft()
+        self.assertEqual((claim.state, claim.remote_cancel_pending), ("cancel", False))
+        invoice.action_post()
+        new_claim = invoice.qualirepar_claim_ids - claim
+        self.assertEqual((new_claim.amount, invoice.amount_residual), (50, 130))
+        self.assertEqual(self.open_bonus(), new_claim.bonus_line_id)
+
+    def test_write_off(self):
+        """Rejected for good: a person writes the bonus off to the expense account of the settings."""
+        invoice, claim = self.posted_claim()
+        expense = self.company_data["default_account_expense"]
+        self.company.qualirepar_write_off_account_id = expense
+        claim.sudo().state = "rejected"
+        with self.assertRaisesRegex(UserError, "reason"):
+            claim.action_write_off()
+        claim.write_off_reason = "Appareil sous garantie constructeur : refus définitif d'ecosystem"
+        claim.action_write_off()
+        self.assertEqual(claim.state, "written_off")
+        self.assertEqual(self.journal(claim.write_off_move_id),
+                         {(expense.code, "ecosystem"): 50, ("467100", "ecosystem"): -50})
+        self.assertTrue(claim.bonus_line_id.reconciled)
+        self.assertFalse(self.open_bonus())
+        self.assertIn("refus définitif", claim.write_off_reason)
+
+    def test_refresh_bonus_reports_a_change(self):
+        """The background refresh asks the scale of the invoice date; a bonus that changed is for a person."""
+        invoice, claim = self.posted_claim()
+        claim._qualirepar_refresh_bonus()
+        self.assertEqual(claim.state, "to_fix")
+        self.assertNotIn("now gives", claim.check_issues)
+        self.laptop_type.amount_ids.filtered(lambda a: a.amount == 50).sudo().amount = 45
+        claim._qualirepar_refresh_bonus()
+        self.assertIn("now gives a bonus of 45.00 €", claim.check_issues)
 
     def test_customer_ledger_and_organism_ledger(self):
         """The partner ledger of each side lists what it owes: the net for the customer, the bonus for the
@@ -169,6 +279,6 @@ class TestBonusAccounting(BonusCase):
         invoice.action_post()
         lines = self.env["account.move.line"].search([("move_id", "=", invoice.id)])
         by_partner = {}
-        for line in lines.filtered(lambda l: l.account_id.reconcile):
+        for line in (lines | invoice.qualirepar_bonus_move_id.line_ids).filtered(lambda l: l.account_id.reconcile):
             by_partner[line.partner_id.name] = by_partner.get(line.partner_id.name, 0) + line.amount_residual
         self.assertEqual(by_partner, {"Jean Dupont": 130, "ecosystem": 50})

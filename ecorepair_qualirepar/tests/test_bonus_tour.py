@@ -20,5 +20,6 @@ class TestBonusTour(HttpCase, IntakeCase):
                         login="admin")
         invoice = repair.sale_order_id.invoice_ids
         self.assertEqual(invoice.state, "posted")
-        self.assertEqual(invoice.amount_total, 70)
+        self.assertEqual((invoice.amount_total, invoice.amount_residual), (120, 70))
         self.assertEqual(invoice.qualirepar_claim_ids.amount, 50)
+        self.assertEqual(invoice.partner_id.credit, 70)

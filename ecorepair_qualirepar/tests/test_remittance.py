@@ -28,6 +28,7 @@ class TestRemittance(EcologicBonusCase):
     def ecologic_claim(self, days_ago=0):
         """The 50 € Ecologic claim of a washing machine repaired for 120 € incl. VAT."""
         order = self.quote(self.washer_repair(), (self.labour, 100))
+        order.action_qualirepar_check_bonus()  # Ecologic is asked on the quote, not when confirming
         order.action_confirm()
         claim = self.invoice(order, day=self.today - relativedelta(days=days_ago)).qualirepar_claim_ids
         self.assertEqual((claim.partner_id, claim.amount), (self.ecologic, 50))
@@ -39,7 +40,8 @@ class TestRemittance(EcologicBonusCase):
 
     def test_remittance_with_a_short_payment(self):
         """ecosystem pays 50 + 50 + 45 € for three 50 € claims: one bank entry, each bonus matched with what
-        was paid for it, the 5 € missing left open on the third claim, which a person is asked to look into."""
+        was paid for it, the 5 € missing left open on the third claim, which a person is asked to look into;
+        the top-up of 5 € is matched with it later and the claim is paid."""
         claims = self.claim() | self.claim() | self.claim()
         self.assertEqual(claims.partner_id, self.ecosystem)
         claims = claims.with_user(self.accountant)  # an accountant without the QualiRépar groups
@@ -70,7 +72,8 @@ class TestRemittance(EcologicBonusCase):
         self.assertEqual(claims.bonus_line_id.mapped("reconciled"), [True, True, False])
         self.assertEqual(claims.mapped("amount_residual"), [0, 0, 5])
         self.assertEqual(claims[2].bonus_line_id.matched_credit_ids.credit_move_id.name, claims[2].name)
-        self.assertEqual(claims.mapped("state"), ["paid"] * 3)
+        self.assertEqual(claims.mapped("state")[:2], ["paid"] * 2)
+        self.assertNotEqual(claims[2].state, "paid")  # still owed 5 €
         self.assertEqual(claims.mapped("amount_paid"), [50, 50, 45])
         self.assertEqual(claims.payment_move_id, move)
         self.assertEqual(set(claims.mapped("payment_reference")), {"VIR ECOSYSTEM 2025-0042"})
@@ -78,6 +81,17 @@ class TestRemittance(EcologicBonusCase):
         self.assertEqual(claims[2].payment_difference, -5)
         self.assertEqual(claims[2].activity_ids.summary, "Reimbursement discrepancy")
         self.assertFalse((claims[0] | claims[1]).activity_ids)
+
+        # The top-up: only the short-paid claim is still open; 5 € close it.
+        wizard = self.env["qualirepar.remittance.wizard"].with_user(self.accountant).create(
+            {"partner_id": self.ecosystem.id, "amount": 5, "reference": "VIR ECOSYSTEM 2025-0050"})
+        self.assertEqual(wizard.line_ids.claim_id, claims[2])
+        self.assertEqual(wizard.line_ids.amount_paid, 5)
+        top_up = self.env["account.move"].browse(wizard.action_confirm()["res_id"])
+        self.assertTrue(claims[2].bonus_line_id.reconciled)
+        self.assertEqual((claims[2].state, claims[2].amount_paid, claims[2].amount_residual), ("paid", 50, 0))
+        self.assertFalse(claims[2].has_discrepancy)
+        self.assertEqual(claims[2].payment_line_ids.move_id, move | top_up)
 
     def test_amounts_are_checked(self):
         claims = self.claim() | self.claim() | self.claim()
@@ -146,13 +160,17 @@ class TestRemittance(EcologicBonusCase):
             ecologic.invoice_id: (self.ecologic, 20, "16-30", 50),
         })
 
+        # A claim ages from the day the organism received it, when known.
+        ecologic.sudo().write({"state": "sent", "sent_date": self.today - relativedelta(days=3)})
+        self.assertEqual(aged_balance()[ecologic.invoice_id], (self.ecologic, 3, "0-15", 50))
+
         # The organisms' ledger: the invoices' bonuses and the remittance on the bonus account.
         action = Aging.action_open_organisms_ledger()
         self.assertEqual(action["res_model"], "account.move.line")
         self.assertEqual(action["context"]["search_default_group_by_partner"], 1)
         items = self.env["account.move.line"].search(action["domain"])
         self.assertEqual(items.account_id, self.bonus_account)
-        self.assertEqual(items.move_id, (late | recent | ecologic).invoice_id | late.payment_move_id)
+        self.assertEqual(items.move_id, (late | recent | ecologic).bonus_line_id.move_id | late.payment_move_id)
         open_items = items.filtered(lambda item: item.amount_residual)
         self.assertEqual({item.partner_id: item.amount_residual for item in open_items},
                          {self.ecosystem: 5, self.ecologic: 50})

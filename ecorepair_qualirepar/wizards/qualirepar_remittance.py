@@ -4,7 +4,10 @@ from odoo.tools import format_amount
 
 from ..models.qualirepar_access import ACCOUNTANT, check_role
 
-OPEN_CLAIM_DOMAIN = [("state", "not in", ("paid", "cancel")), ("amount_residual", "!=", 0)]
+CLOSED_STATES = ("paid", "cancel", "written_off")
+# The claims an organism may still pay: owed, or taken back by a credit note while it was with the organism.
+OPEN_CLAIM_DOMAIN = ["|", ("state", "=", "to_refund"), "&", ("state", "not in", CLOSED_STATES),
+                     ("amount_residual", "!=", 0)]
 
 
 class QualireparRemittanceWizard(models.TransientModel):
@@ -118,7 +121,7 @@ class QualireparRemittanceWizard(models.TransientModel):
                 "be equal.",
                 lines=format_amount(self.env, self.amount_allocated, currency),
                 received=format_amount(self.env, self.amount, currency)))
-        closed = lines.claim_id.filtered(lambda claim: claim.state in ("paid", "cancel"))
+        closed = lines.claim_id.filtered(lambda claim: claim.state in CLOSED_STATES)
         if closed:
             raise UserError(_("These claims are already paid or cancelled: %s", ", ".join(closed.mapped("name"))))
         return lines
@@ -151,10 +154,12 @@ class QualireparRemittanceWizard(models.TransientModel):
         })
         move.action_post()
         credits = move.line_ids.filtered("credit").sorted("id")  # in the order of ``lines``
+        # A bonus a credit note took back is no longer owed: what the organism pays for it stays open, owed back.
         self.env["account.move.line"]._reconcile_plan(
-            [credit | line.claim_id.bonus_line_id for line, credit in zip(lines, credits)])
-        for line in lines:
-            line.claim_id.sudo()._record_payment(line.amount_paid, self.date, self.reference, move)
+            [credit | line.claim_id.bonus_line_id for line, credit in zip(lines, credits)
+             if not line.claim_id.bonus_line_id.reconciled])
+        for line, credit in zip(lines, credits):
+            line.claim_id.sudo()._record_payment(line.amount_paid, self.date, self.reference, move, credit)
         return move._get_records_action()
 
 

@@ -30,12 +30,12 @@ registry.category("web_tour.tours").add("qualirepar_bonus_tour", {
             run: "click",
         },
         {
-            content: "The bonus line of ecosystem is on the quote",
-            trigger: ".o_data_row:contains('Bonus réparation QualiRépar'):contains('-50.00')",
+            content: "The quote's totals are the full price incl. VAT, no bonus line",
+            trigger: ".o_form_view div[name='tax_totals']:contains('120.00'):not(:contains('-50.00'))",
         },
         {
-            content: "The bonus is shown deducted from the price incl. VAT",
-            trigger: ".alert-success:contains('Bonus réparation of'):contains('50.00')",
+            content: "The bonus is shown deducted from the price incl. VAT, with the net to pay",
+            trigger: ".alert-success:contains('Bonus réparation of'):contains('50.00'):contains('70.00')",
         },
         {
             content: "Confirm the quote",
@@ -55,8 +55,11 @@ registry.category("web_tour.tours").add("qualirepar_bonus_tour", {
             run: "click",
         },
         {
-            content: "The draft invoice carries the bonus line",
-            trigger: ".o_form_view .o_data_row:contains('Bonus réparation QualiRépar'):contains('-50.00')",
+            content: "The draft invoice is the full price, the bonus shown deducted",
+            trigger: ".o_form_view .alert-success:contains('Bonus réparation of'):contains('50.00'):contains('70.00')",
+        },
+        {
+            trigger: ".o_form_view div[name='tax_totals']:contains('120.00')",
         },
         {
             content: "Post the invoice",
@@ -87,6 +90,11 @@ registry.category("web_tour.tours").add("qualirepar_bonus_tour", {
             run() {
                 window.location.href = "/odoo/action-account.action_account_moves_ledger_partner";
             },
+        },
+        {
+            content: "Show the matched items too: the organism's part of the payment of the invoice",
+            trigger: ".o_searchview_facet:contains('With residual') .o_facet_remove",
+            run: "click",
         },
         {
             content: "The customer owes the price minus the bonus",
