@@ -6,7 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 ODOO_BIN=("$PYTHON" "$ODOO_SRC/odoo-bin")
-ODOO_ARGS=(--addons-path="$(odoo_addons_path)" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$")
+ODOO_ARGS=(--addons-path="$(odoo_addons_path)" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" "$SERVER_WIDE_MODULES")
 
 start_postgres
 

@@ -26,6 +26,10 @@ class ResCompany(models.Model):
         domain="[('reconcile', '=', True), ('account_type', 'not in', ('asset_receivable', 'liability_payable'))]",
         help="The bonus deducted from an invoice is posted here, with the eco-organism as partner, until it pays. "
         "Created as 467100 with a French chart of accounts.")
+    qualirepar_send_at_posting = fields.Boolean(
+        string="Send the claims at posting",
+        help="The organism pays on the paid invoice (décret 2024-123): a claim is sent once its invoice is paid. "
+        "Ticked, it is sent as soon as the invoice is posted.")
     qualirepar_label_number = fields.Char(
         string="QualiRépar label number", help="Printed on quotes and invoices next to the QualiRépar label.")
     qualirepar_document_footer = fields.Text(
