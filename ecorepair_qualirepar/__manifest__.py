@@ -18,6 +18,7 @@
         "sms",
         "survey",
         "hr",
+        "queue_job",
     ],
     "external_dependencies": {"python": ["requests", "python-stdnum", "openupgradelib"]},
     "data": [
@@ -27,6 +28,7 @@
         "data/qualirepar_control_point_template_data.xml",
         "data/qualirepar_mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/qualirepar_queue_job_data.xml",
         "data/qualirepar_account_data.xml",
         "data/qualirepar_survey_data.xml",
         "views/qualirepar_backend_views.xml",

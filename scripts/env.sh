@@ -12,12 +12,21 @@ export SANDBOX_PORT="${SANDBOX_PORT:-8077}"
 export ODOO_PORT="${ODOO_PORT:-8069}"
 export DEMO_DB="${DEMO_DB:-qualirepar_demo}"
 export PYTHON="$VENV/bin/python"
+# OCA queue_job runs the claims' jobs: a server-wide module (its job runner starts with the server), and the
+# capacity of its channels (how many claims are sent at once: the QualiRépar setting "Claims sent at once").
+export QUALIREPAR_CONCURRENCY="${QUALIREPAR_CONCURRENCY:-4}"
+export ODOO_QUEUE_JOB_CHANNELS="${ODOO_QUEUE_JOB_CHANNELS:-root:$QUALIREPAR_CONCURRENCY,root.qualirepar:$QUALIREPAR_CONCURRENCY}"
+SERVER_WIDE_MODULES="--load=base,web,queue_job"
 
 # The add-ons path: a release archive holds the standard add-ons in odoo/addons,
-# a git checkout also has addons/ at its top.
+# a git checkout also has addons/ at its top; the OCA add-ons installed by pip (queue_job) are in the
+# virtual environment's odoo/addons.
 odoo_addons_path() {
   local path="$ROOT,$ODOO_SRC/odoo/addons"
   [ -d "$ODOO_SRC/addons/web" ] && path="$path,$ODOO_SRC/addons"
+  local oca
+  oca=$(ls -d "$VENV"/lib/python3*/site-packages/odoo/addons 2>/dev/null | head -n 1)
+  [ -n "$oca" ] && path="$path,$oca"
   echo "$path"
 }
 

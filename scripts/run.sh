@@ -7,7 +7,7 @@ set -euo pipefail
 bash "$(dirname "$0")/setup.sh"  # what is missing, installed first (fast when nothing is)
 source "$(dirname "$0")/env.sh"
 ODOO_BIN=("$PYTHON" "$ODOO_SRC/odoo-bin")
-ODOO_ARGS=(--addons-path="$(odoo_addons_path)" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$")
+ODOO_ARGS=(--addons-path="$(odoo_addons_path)" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" "$SERVER_WIDE_MODULES")
 
 start_postgres
 

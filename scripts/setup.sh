@@ -47,7 +47,11 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   export PIP_CONSTRAINT="$ROOT/scripts/pip-constraints.txt" PIP_BUILD_CONSTRAINT="$ROOT/scripts/pip-constraints.txt"
   "$VENV/bin/pip" install -q --upgrade pip wheel "setuptools<70"
   "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt"
-  "$VENV/bin/pip" install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-test.txt"
+  # OCA add-ons (odoo-addon-*): their wheels require "odoo", which is not on PyPI for 18.0 (Odoo comes from
+  # $ODOO_SRC), so they are installed without dependencies, theirs being listed in requirements.txt.
+  "$VENV/bin/pip" install -q -r <(grep -v '^odoo-addon-' "$ROOT/requirements.txt") -r "$ROOT/requirements-test.txt"
+  "$VENV/bin/pip" install -q --no-deps -r <(grep '^odoo-addon-' "$ROOT/requirements.txt")
+  # Odoo (from $ODOO_SRC) finds them in the virtual environment's odoo/addons (scripts/env.sh adds it to the path).
   # The sandbox of the eco-organisms' APIs, which the add-on's tests import (a copy, made again when it changes).
   "$VENV/bin/pip" install -q --force-reinstall --no-deps "$ROOT/tools"
   echo "$want" > "$stamp"

@@ -18,7 +18,7 @@ dropdb --if-exists "$TEST_DB"
 set +e
 # A hung test (a browser or wkhtmltopdf waiting forever) must not hold CI: 25 minutes at most.
 timeout "${ODOO_TEST_TIMEOUT:-1500}" "$PYTHON" "$ODOO_SRC/odoo-bin" --addons-path="$(odoo_addons_path)" -d "$TEST_DB" \
-  -i l10n_fr_account,ecorepair_qualirepar --test-enable --test-tags "$TEST_TAGS" \
+  "$SERVER_WIDE_MODULES" -i l10n_fr_account,ecorepair_qualirepar --test-enable --test-tags "$TEST_TAGS" \
   --http-port "$TEST_HTTP_PORT" --stop-after-init --log-level=info --max-cron-threads=0 \
   2>&1 | tee "$odoo_log" | grep -E " (WARNING|ERROR|CRITICAL) |odoo\.tests\.(result|stats)|: skipped |Ran [0-9]+ tests|post-tests in"
 odoo_rc=${PIPESTATUS[0]}

@@ -1,7 +1,7 @@
 """The HTTP side of sending a claim: create it at its organism, upload its documents, submit it.
 
-Runs in worker threads, so it knows nothing of Odoo: the add-on prepares a *job* (plain data, see ``send``)
-and records, in its own thread, what the job reports. No Odoo import here.
+It knows nothing of Odoo: the claim's queue_job job prepares what to do (plain data, see ``send``) and records,
+committing it at once, what the calls report. No Odoo import here.
 """
 
 import re
@@ -54,22 +54,6 @@ def remote_status(client, organism, reference):
     details = client.get_claim_status(int(reference)) or {}
     return {"status": details.get("LastStatus"), "reason": details.get("Comment"),
             "errors": details.get("ValidationErrors") or []}
-
-
-def send_from(pool, job, report):
-    """``send`` with a client taken from ``pool`` (a queue of clients of the claim's connection), given back."""
-    client = pool.get()
-    try:
-        send(job, client, report)
-    finally:
-        pool.put(client)
-
-
-def close(pools):
-    """Close the clients of ``pools`` ({connection: queue of clients})."""
-    for pool in pools.values():
-        while not pool.empty():
-            pool.get().close()
 
 
 def send(job, client, report):

@@ -100,6 +100,13 @@ class AccountMove(models.Model):
         posted.filtered(lambda m: m.move_type == "out_refund")._qualirepar_reverse_bonus()
         return posted
 
+    def _invoice_paid_hook(self):
+        """Paid: its claims are sent now (a job each), not at the next run of the scheduled action."""
+        result = super()._invoice_paid_hook()
+        claims = self.sudo().qualirepar_claim_ids._qualirepar_sending_due()
+        claims._qualirepar_enqueue("send")
+        return result
+
     def _qualirepar_bonus_journal(self):
         self.ensure_one()
         journal = self.env["account.journal"].search([

@@ -11,6 +11,8 @@ from .qualirepar_access import MANAGER, check_role
 _logger = logging.getLogger(__name__)
 
 ORGANISMS = [("ecosystem", "ecosystem"), ("ecologic", "Ecologic")]
+# The type of the activity asking the manager to correct a connection.
+CONNECTION_ACTIVITY = "ecorepair_qualirepar.mail_activity_connection_refused"
 ENVIRONMENT_URLS = {
     "ecosystem": ecosystem_api.ENVIRONMENT_URLS,
     # Ecologic has no public sandbox: its pre-production stands in for it.
@@ -23,6 +25,7 @@ class QualireparBackend(models.Model):
 
     _name = "qualirepar.backend"
     _description = "QualiRépar eco-organism connection"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "company_id, organism"
 
     name = fields.Char(required=True)
@@ -58,6 +61,11 @@ class QualireparBackend(models.Model):
     timeout = fields.Integer(string="Timeout (s)", default=30, required=True)
     last_sync_date = fields.Datetime(string="Last synchronisation", readonly=True)
     last_sync_error = fields.Text(string="Last synchronisation error", readonly=True)
+    connection_error = fields.Text(
+        string="Connection failure", readonly=True, copy=False,
+        help="The organism refused this connection's credentials while sending or following the claims: the "
+        "claims keep their state and are tried again once it works.")
+    connection_error_date = fields.Datetime(string="Connection failing since", readonly=True, copy=False)
     product_type_count = fields.Integer(compute="_compute_counts")
     brand_count = fields.Integer(compute="_compute_counts")
     site_count = fields.Integer(compute="_compute_counts")
@@ -98,6 +106,41 @@ class QualireparBackend(models.Model):
         if not backend.api_key:
             raise UserError(_("Enter the Ecologic API key of the connection “%s”.", self.name))
         return EcologicClient(backend.base_url, backend.api_key, timeout=backend.timeout)
+
+    def _qualirepar_connection_failed(self, message):
+        """The organism refused the connection itself (credentials): recorded here, with one activity for the
+        QualiRépar manager, instead of on every claim."""
+        backend = self.sudo()
+        if backend.connection_error != message:
+            backend.write({"connection_error": message,
+                           "connection_error_date": backend.connection_error_date or fields.Datetime.now()})
+        activity_type = self.env.ref(CONNECTION_ACTIVITY)
+        if not backend.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
+            company = backend.company_id
+            manager = self.env.ref(MANAGER).users.filtered(
+                lambda u: company in u.company_ids and not u.share)[:1] or self.env.ref("base.user_admin")
+            backend = backend.with_context(lang=manager.lang or company.partner_id.lang)
+            backend.activity_schedule(
+                CONNECTION_ACTIVITY, summary=backend.env._("Connection refused by %s", backend.name), user_id=manager.id,
+                note=backend.env._("%(message)s\nCorrect the connection: the claims waiting for it are sent and "
+                                   "followed again as soon as it works.", message=message))
+
+    def _qualirepar_connection_works(self):
+        """A call went through: a failure recorded on the connection is over."""
+        backend = self.sudo()
+        if backend.connection_error:
+            backend.write({"connection_error": False, "connection_error_date": False})
+            activity_type = self.env.ref(CONNECTION_ACTIVITY)
+            backend.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).action_feedback()
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.keys() & {"username", "password", "api_key", "base_url"}:
+            # Corrected: the claims waiting for the connection are tried again now.
+            claims = self.env["qualirepar.claim"].sudo().search([("backend_id", "in", self.ids)])
+            claims._qualirepar_jobs_of("send", ("pending",)).write({"eta": False})
+            claims._qualirepar_jobs_of("refresh", ("pending",)).write({"eta": False})
+        return result
 
     @api.model
     def _error_message(self, error):

@@ -4,6 +4,10 @@ import mimetypes
 from odoo import api, fields, models
 
 
+# Marks the invoice PDF rendered once the invoice was paid (it shows the payments).
+PAID_INVOICE = "paid invoice"
+
+
 class QualireparClaim(models.Model):
     """The documents sent with a claim: the invoice, the nameplate and device photos, the customer's signed
     document. Shown on the claim, so that they can also be uploaded by hand on the organism's site (F11)."""
@@ -40,17 +44,22 @@ class QualireparClaim(models.Model):
         return pdf
 
     def _qualirepar_invoice_pdf(self):
-        """The invoice PDF: Odoo's own when the invoice was sent, otherwise rendered once and kept on the claim."""
-        if not self.invoice_pdf_id:
-            attachment = self.invoice_id.invoice_pdf_report_id
-            if not attachment:
-                attachment = self.env["ir.attachment"].create({
-                    "name": self.invoice_id._get_invoice_report_filename(),
-                    "raw": self._qualirepar_render_pdf("account.account_invoices", self.invoice_id),
-                    "mimetype": "application/pdf", "res_model": self._name, "res_id": self.id,
-                })
-            self.invoice_pdf_id = attachment
-        return self.invoice_pdf_id
+        """The invoice PDF. Once the invoice is paid, the paid invoice ("facture acquittée", on which the organism
+        pays), rendered with its payments and kept on the claim; before, Odoo's own when the invoice was sent,
+        otherwise rendered once and kept on the claim."""
+        paid = self.invoice_id.payment_state in ("in_payment", "paid")
+        if self.invoice_pdf_id and (not paid or self.invoice_pdf_id.description == PAID_INVOICE):
+            return self.invoice_pdf_id
+        attachment = not paid and self.invoice_id.invoice_pdf_report_id
+        if not attachment:
+            attachment = self.env["ir.attachment"].create({
+                "name": self.invoice_id._get_invoice_report_filename(),
+                "raw": self._qualirepar_render_pdf("account.account_invoices", self.invoice_id),
+                "mimetype": "application/pdf", "res_model": self._name, "res_id": self.id,
+                "description": PAID_INVOICE if paid else False,
+            })
+        self.invoice_pdf_id = attachment
+        return attachment
 
     def _qualirepar_consumer_document(self):
         """(file name, content) of the customer's signed document: the scan, or the quote signed in Odoo,

@@ -1,18 +1,13 @@
 import logging
-import queue
-import time
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
-from functools import partial
 
-import psycopg2.errors
 from markupsafe import Markup
 
-from odoo import api, fields, models, modules
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..clients import ApiError, TemporaryError
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..clients import ApiError, AuthenticationError, TemporaryError
 from ..clients import claims as claims_api
 from .qualirepar_access import ACCOUNTANT, check_role
 from .qualirepar_backend import ORGANISMS
@@ -23,19 +18,24 @@ _logger = logging.getLogger(__name__)
 # at each failed attempt, never more than 12 hours.
 RETRY_PARAMETER = "ecorepair_qualirepar.claim_retry_seconds"
 RETRY_FIRST, RETRY_MAX = 120, 12 * 3600
-# How many claims' calls to the organisms run at once (system parameter).
-CONCURRENCY_PARAMETER, CONCURRENCY = "ecorepair_qualirepar.claim_concurrency", 4
-# How long the reports of the worker threads are gathered to be recorded together.
-GATHER_SECONDS = 0.2
-# The key space of the advisory locks by which a worker holds the claims it sends ("QR").
-LOCK_SPACE = 0x5152
+# The queue_job channel of the claims' jobs: its capacity (queue_job's configuration of the Odoo server,
+# ``[queue_job] channels = root:N,root.qualirepar:N``) is how many claims are sent at once.
+CHANNEL = "root.qualirepar"
+# The jobs of a claim: one per step, never two of a step queued (their identity).
+JOB_METHODS = {"send": "_qualirepar_job_send", "refresh": "_qualirepar_job_refresh"}
+ACTIVE_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
+JOB_STATES = ACTIVE_JOB_STATES + ("failed", "done", "cancelled")
+# How many claims a scheduled action queues at a time (the next run queues the rest).
+BATCH = 500
+# An invoice is paid for the organism once Odoo says it is in payment or paid.
+PAID_STATES = ("in_payment", "paid")
 # Ecologic's reminder, right after createclaim, that the documents are still to come: not a problem.
 ATTACHMENTS_PENDING = "pièces jointes"
 # ecosystem refuses a second upload of a document type, and confirms no claim with a document missing: a draft
 # whose upload was interrupted can only be deleted and made anew.
 ALREADY_UPLOADED = "TYPE_DE_FICHIER_EXISTANT"
 DOCUMENT_MISSING = "PIECE_JOINTE_MANQUANTE"
-# What records each kind of report of the worker threads (clients/claims.py).
+# What records each kind of report of the calls (clients/claims.py).
 REPORTS = {"request": "_qualirepar_request_made", "created": "_qualirepar_created", "done": "_qualirepar_done"}
 # How the organism's validation errors may name a document (its DocumentType, or a French word): the ones named are
 # attached again when the claim is corrected. The API does not document how a refused document is named.
@@ -49,12 +49,10 @@ DOCUMENT_WORDS = {
 
 
 class QualireparClaim(models.Model):
-    """Transmission of the claims to the eco-organisms by scheduled actions, and their follow-up.
-
-    Sending: a worker holds the claims it sends (advisory locks, taken with SKIP semantics: two workers never
-    send the same claim); the organisms' calls run in worker threads, and what they learn is committed the
-    moment it is known (a remote reference first of all), so that a crash resumes where it stopped.
-    Follow-up: one claim per short transaction, its row locked (FOR NO KEY UPDATE SKIP LOCKED)."""
+    """Transmission of the claims to the eco-organisms and their follow-up, as queue_job jobs: one job per claim
+    and step (send, follow), in the ``qualirepar`` channel; the scheduled actions and the payment of an invoice
+    only queue them. What a job learns is committed the moment it is known (a remote reference first of all), so
+    that a crash resumes where it stopped."""
 
     _inherit = "qualirepar.claim"
 
@@ -90,7 +88,13 @@ class QualireparClaim(models.Model):
         "with the remittance.")
     last_error = fields.Text(readonly=True, copy=False)
     attempt_count = fields.Integer(string="Failed attempts", readonly=True, copy=False)
-    next_attempt_date = fields.Datetime(string="Next attempt", readonly=True, copy=False, index=True)
+    job_state = fields.Selection(
+        [("wait_dependencies", "Waiting"), ("pending", "Pending"), ("enqueued", "Enqueued"),
+         ("started", "Running"), ("done", "Done"), ("cancelled", "Cancelled"), ("failed", "Failed")],
+        string="Background job", compute="_compute_job_info",
+        help="The last job sending or following the claim.")
+    job_error = fields.Text(string="Job's last error", compute="_compute_job_info")
+    job_next_try = fields.Datetime(string="Next try", compute="_compute_job_info")
 
     def _compute_refused_documents_label(self):
         labels = self._qualirepar_document_labels()
@@ -112,11 +116,12 @@ class QualireparClaim(models.Model):
 
     # ------------------------------------------------------------------ user actions
     def action_submit(self):
-        """Send now: the claim goes first in the queue of the scheduled action, started at once (no call to the
+        """Send now: the claim's job is queued, or the one waiting to try again runs at once (no call to the
         organism in the user's transaction)."""
         self._qualirepar_check_accountant()
-        self.sudo().filtered(lambda c: c.state in ("to_send", "sending")).write({"next_attempt_date": False})
-        self.env.ref("ecorepair_qualirepar.ir_cron_qualirepar_submit_claims").sudo()._trigger()
+        claims = self.sudo().filtered(lambda c: c.state in ("to_send", "sending"))
+        claims._qualirepar_jobs_of("send", ("pending",)).write({"eta": False})
+        claims._qualirepar_enqueue("send")
         return True
 
     def action_check(self):
@@ -129,7 +134,7 @@ class QualireparClaim(models.Model):
 
     def action_refresh_status(self):
         self._qualirepar_check_accountant()
-        self.env.ref("ecorepair_qualirepar.ir_cron_qualirepar_refresh_claims").sudo()._trigger()
+        self.sudo().filtered(lambda c: c.state in ("sent", "approved"))._qualirepar_enqueue("refresh")
         return True
 
     def _qualirepar_check_accountant(self):
@@ -144,7 +149,7 @@ class QualireparClaim(models.Model):
         self._qualirepar_check_accountant()
         for claim in self.sudo().filtered(lambda c: c.state == "rejected"):
             values = {"state": "to_send", "reject_code": False, "reject_reason": False, "validation_errors": False,
-                      "last_error": False, "attempt_count": 0, "next_attempt_date": False}
+                      "last_error": False, "attempt_count": 0}
             if claim.organism == "ecologic" and claim.backend_id.refused_claims_updatable:
                 values["remote_correction"] = True
             else:
@@ -158,224 +163,154 @@ class QualireparClaim(models.Model):
             claim.action_check()
         return True
 
-    # ------------------------------------------------------------------ scheduled actions
-    @api.model
-    def _cron_submit_claims(self, limit=None):
-        """Send the claims that are ready. The calls to the organisms of several claims run at once in worker
-        threads (system parameter ``ecorepair_qualirepar.claim_concurrency``); everything else is done here, in
-        the scheduled action's thread, and committed as soon as it is known. Returns the number of claims
-        handled. The log notes of the chatter say what changed (no field tracking on top)."""
-        author = self.env.ref("base.partner_root")
-        self = self.with_context(mail_notrack=True, qualirepar_log_author=(author.id, author.email_formatted))
-        concurrency = max(1, int(self.env["ir.config_parameter"].sudo().get_param(CONCURRENCY_PARAMETER,
-                                                                                   CONCURRENCY)))
-        clients, events, busy, seen, done, more = {}, queue.Queue(), {}, set(), 0, True
-        restarts = Counter()
-        try:
-            with ThreadPoolExecutor(concurrency, thread_name_prefix="qualirepar-claims") as executor:
-                while True:
-                    # Claims wait in the executor's queue, so that the threads never wait for this one.
-                    wanted = 3 * concurrency - len(busy) if limit is None else min(
-                        3 * concurrency - len(busy), limit - done - len(busy))
-                    if more and len(busy) <= 2 * concurrency and wanted > 0:
-                        claims = self._qualirepar_take(wanted, seen)
-                        more = bool(claims)
-                        seen.update(claims.ids)
-                        for claim, job in claims._qualirepar_jobs(clients, concurrency):
-                            if not job:
-                                done += 1
-                                continue
-                            busy[claim.id] = claim
-                            executor.submit(claims_api.send_from, clients[claim.backend_id], job,
-                                            lambda *event: events.put(event))
-                    if not busy:
-                        break
-                    reported = self._qualirepar_gather(events)
-                    claims = [busy[claim_id] for _kind, claim_id, _data in reported]
-                    results = self._qualirepar_steps([
-                        (claim, partial(getattr(claim, REPORTS[kind]), data))
-                        for claim, (kind, _id, data) in zip(claims, reported)])
-                    for claim, (kind, _id, _data), made_anew in zip(claims, reported, results):
-                        if kind != "done":
-                            continue
-                        del busy[claim.id]
-                        done += 1
-                        if made_anew and restarts[claim.id] < 2:  # a draft made anew is sent again at once
-                            restarts[claim.id] += 1
-                            seen.discard(claim.id)
-                            more = True
-        except Exception:
-            if not modules.module.current_test:
-                self.env.cr.rollback()  # what is not committed is lost, the locks must not be
-            raise
-        finally:
-            claims_api.close(clients)
-            # The claims held are let go (the database session outlives the scheduled action).
-            self.env.cr.execute("SELECT pg_advisory_unlock_all()")
-        return done
+    # ------------------------------------------------------------------ jobs
+    def _qualirepar_identity(self, step):
+        """The identity of the job of ``step`` ("send", "refresh") of this claim: never queued twice."""
+        return f"qualirepar.claim,{self.id},{step}"
 
-    @api.model
-    def _cron_refresh_claims(self, limit=None):
-        """Ask the organisms where the sent claims stand, one claim per transaction."""
-        clients, done, seen = {}, 0, set()
-        while limit is None or done < limit:
-            claim = self._qualirepar_lock_next(("sent", "approved"), seen)
-            if not claim:
-                break
-            seen.add(claim.id)
-            claim = claim._qualirepar_lang()
-            claim._qualirepar_guarded(lambda: claim._qualirepar_refresh_step(clients))
-            self._qualirepar_commit()
-            done += 1
-        claims_api.close(clients)
-        return done
+    def _qualirepar_jobs_of(self, step, states=ACTIVE_JOB_STATES):
+        return self.env["queue.job"].sudo().search(
+            [("identity_key", "in", [claim._qualirepar_identity(step) for claim in self]), ("state", "in", states)])
 
-    @api.model
-    def _qualirepar_lock_next(self, states, seen):
-        """The next due claim nobody else is working on, its row locked until the transaction ends."""
-        self.flush_model(["state", "next_attempt_date", "remote_closed"])
-        for _attempt in range(10):
-            row = self._qualirepar_lock("""
-                SELECT id FROM qualirepar_claim
-                 WHERE state IN %s AND (next_attempt_date IS NULL OR next_attempt_date <= %s)
-                   AND remote_closed IS NOT TRUE
-                   AND NOT id = ANY(%s)
-                 ORDER BY next_attempt_date NULLS FIRST, id
-                 LIMIT 1
-                   FOR NO KEY UPDATE SKIP LOCKED
-            """, (tuple(states), fields.Datetime.now(), list(seen)))
-            if row is not False:
-                return self.browse(row[0]) if row else self.browse()
-        return self.browse()
-
-    def _qualirepar_lock(self, query, params):
-        """The row of a locking query; False when another worker changed it since this transaction began (the
-        transaction, which has nothing to keep, is rolled back so that the next try sees the change)."""
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(query, params)
-                return self.env.cr.fetchone()
-        except psycopg2.errors.SerializationFailure:
-            if modules.module.current_test:
-                raise
-            self.env.cr.rollback()
-            return False
-
-    @api.model
-    def _qualirepar_take(self, count, seen):
-        """Up to ``count`` claims due for sending that no other worker holds, each held by this worker (an
-        advisory lock of the database session, kept across commits until the scheduled action ends)."""
-        self.env.flush_all()
-        due = """state IN ('to_send', 'sending') AND (next_attempt_date IS NULL OR next_attempt_date <= %s)"""
-        self.env.cr.execute(f"""
-            WITH due AS MATERIALIZED (
-                SELECT id FROM qualirepar_claim WHERE {due} AND NOT id = ANY(%s)
-                 ORDER BY next_attempt_date NULLS FIRST, id)
-            SELECT id FROM due WHERE pg_try_advisory_lock(%s, id) LIMIT %s
-        """, (fields.Datetime.now(), list(seen), LOCK_SPACE, count))
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        if not ids:
-            return self.browse()
-        # Another worker commits, then lets go of a claim: a transaction begun before that would see it as it
-        # was. A new one sees what it became.
-        self._qualirepar_commit()
-        self.env.cr.execute(f"SELECT id FROM qualirepar_claim WHERE id = ANY(%s) AND {due} ORDER BY id",
-                            (ids, fields.Datetime.now()))
-        claims = self.browse(row[0] for row in self.env.cr.fetchall())
-        claims.invalidate_recordset()
-        if gone := set(ids) - set(claims.ids):
-            self.env.cr.execute("SELECT pg_advisory_unlock(%s, id) FROM unnest(%s) AS id", (LOCK_SPACE, list(gone)))
+    def _qualirepar_enqueue(self, step):
+        """Queue the job of ``step`` for each claim that has none waiting or running; returns the claims queued."""
+        busy = set(self._qualirepar_jobs_of(step).mapped("identity_key"))
+        claims = self.filtered(lambda c: c._qualirepar_identity(step) not in busy)
+        for claim in claims:
+            delayable = claim.sudo().with_delay(
+                channel=CHANNEL, identity_key=claim._qualirepar_identity(step), max_retries=0,
+                description=self.env._("%(step)s the bonus claim %(claim)s", claim=claim.name,
+                                       step=self.env._("Send") if step == "send" else self.env._("Follow")))
+            getattr(delayable, JOB_METHODS[step])()
         return claims
 
+    def _qualirepar_sending_due(self):
+        """Sent once its invoice is paid (the organism pays on the paid invoice), or at posting when the company
+        says so."""
+        return self.filtered(lambda c: c.state in ("to_send", "sending") and (
+            c.company_id.qualirepar_send_at_posting or c.invoice_id.payment_state in PAID_STATES))
+
     @api.model
-    def _qualirepar_gather(self, events):
-        """The reports of the worker threads: the next one, and those that come within GATHER_SECONDS (one
-        transaction records them all)."""
-        reported = [events.get()]
-        deadline = time.monotonic() + GATHER_SECONDS
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                reported.append(events.get(timeout=left))
-            except queue.Empty:
+    def _cron_submit_claims(self, limit=BATCH):
+        """Queue the sending of the claims that are due and have no job waiting or running (at most ``limit``).
+        Returns how many were queued."""
+        return len(self._qualirepar_due("send", ("to_send", "sending"), limit)._qualirepar_enqueue("send"))
+
+    @api.model
+    def _cron_refresh_claims(self, limit=BATCH):
+        """Queue the follow-up of the sent claims (at most ``limit``, the least recently asked first)."""
+        return len(self._qualirepar_due("refresh", ("sent", "approved"), limit)._qualirepar_enqueue("refresh"))
+
+    @api.model
+    def _qualirepar_due(self, step, states, limit):
+        self.env.flush_all()
+        paid = "" if step == "refresh" else """
+            AND (company.qualirepar_send_at_posting OR move.payment_state IN %(paid)s)"""
+        self.env.cr.execute(f"""
+            SELECT claim.id FROM qualirepar_claim claim
+              JOIN account_move move ON move.id = claim.invoice_id
+              JOIN res_company company ON company.id = claim.company_id
+             WHERE claim.state IN %(states)s AND claim.remote_closed IS NOT TRUE {paid}
+               AND NOT EXISTS (SELECT 1 FROM queue_job job WHERE job.state IN %(active)s
+                               AND job.identity_key = 'qualirepar.claim,' || claim.id || ',' || %(step)s)
+             ORDER BY claim.write_date, claim.id
+             LIMIT %(limit)s
+        """, {"states": tuple(states), "paid": PAID_STATES, "active": ACTIVE_JOB_STATES, "step": step,
+              "limit": limit})
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    def _qualirepar_job_running_elsewhere(self, step):
+        """Another job of this step of the claim is running (queued twice by two transactions at once): it does
+        the work."""
+        uuid = self.env.context.get("job_uuid")
+        return bool(self._qualirepar_jobs_of(step, ("started",)).filtered(lambda job: job.uuid != uuid))
+
+    def _qualirepar_job_send(self):
+        """The job that sends the claim: resumable, each step committed the moment it is known (the job function
+        allows commits), so that a crash resumes where it stopped."""
+        self.ensure_one()
+        if self._qualirepar_job_running_elsewhere("send"):
+            return "Sent by another job."
+        author = self.env.ref("base.partner_root")
+        claim = self._qualirepar_lang().with_context(
+            mail_notrack=True, qualirepar_log_author=(author.id, author.email_formatted))
+        if not claim._qualirepar_sending_due():
+            return "Nothing to send."
+        if hasattr(claim, "_qualirepar_refresh_bonus") and not claim.remote_ref:
+            claim._qualirepar_refresh_bonus()  # a changed bonus goes to a person before anything is sent
+            self.env.cr.commit()
+            if not claim._qualirepar_sending_due():
+                return "Not sent: the bonus changed."
+        for _attempt in range(3):  # a draft made anew is sent again at once
+            if not claim._qualirepar_send_once():
                 break
-        return reported
+        return claim.state
 
-    @api.model
-    def _qualirepar_steps(self, steps):
-        """Run ``steps`` [(claim, callable)] and commit: [what each returned]. All in one transaction; should one
-        fail, that is undone and each step run again on its own (``_qualirepar_settle``), as in the tests."""
-        if not modules.module.current_test:
-            try:
-                results = [step() for _claim, step in steps]
-                self._qualirepar_commit()
-                return results
-            except Exception:  # noqa: BLE001 - each step again, on its own
-                _logger.info("QualiRépar: claims recorded one by one", exc_info=True)
-                self.env.cr.rollback()
-        return [claim._qualirepar_settle(step) for claim, step in steps]
-
-    def _qualirepar_settle(self, step):
-        """Run ``step`` (Odoo's side of one claim) and commit it; a failure is recorded on the claim. A change
-        of the claim committed meanwhile by someone else (a user) is read again and the step run again."""
-        for _attempt in range(3):
-            try:
-                result = self._qualirepar_guarded(step)
-                self._qualirepar_commit()
-                return result
-            except psycopg2.errors.SerializationFailure:
-                if modules.module.current_test:
-                    raise
-                self.env.cr.rollback()
-        return False
-
-    def _qualirepar_guarded(self, step):
-        """Run one step (a callable) of this claim: what it did is undone and the failure recorded on the
-        claim if it fails, so that one claim never stops the batch. Returns what the step returns, or False."""
+    def _qualirepar_send_once(self):
+        """The calls of one transmission. True when the claim was made anew and is to be sent again."""
         try:
-            with self.env.cr.savepoint():
-                return step()
-        except psycopg2.errors.SerializationFailure:
-            raise
-        except Exception as error:  # noqa: BLE001 - recorded on the claim, for a person or a retry
-            _logger.info("QualiRépar claim %s: %s", self.name, error)
+            job = self._qualirepar_job()
+            client = self.backend_id._get_client()
+        except UserError as error:
             self._qualirepar_failed(error)
             return False
+        if not self.remote_ref and not self.remote_create_started:
+            self.remote_create_started = fields.Datetime.now()
+        self.env.cr.commit()
+        result = []
 
-    def _qualirepar_commit(self):
-        """Commit what a step learnt (not inside the tests' transaction)."""
-        if not modules.module.current_test:
+        def report(kind, _claim_id, data):
+            result.append(getattr(self, REPORTS[kind])(data))
             self.env.cr.commit()
 
-    def _qualirepar_clients(self, clients, size=1):
-        """The API clients of this claim's connection: a queue of ``size``, made once per scheduled action and
-        kept in ``clients`` by connection."""
-        backend = self.backend_id
-        if not backend:
-            raise UserError(self.env._("No connection to %s is set for this claim.", self.partner_id.name))
-        if backend not in clients:
-            clients[backend] = queue.SimpleQueue()
-            for _index in range(size):
-                clients[backend].put(backend._get_client())
-        return clients[backend]
+        try:
+            claims_api.send(job, client, report)
+        except ApiError as error:  # raised while recording (an ecosystem draft not deleted yet)
+            self._qualirepar_failed(error)
+        finally:
+            client.close()
+        return bool(result and result[-1])
+
+    def _qualirepar_job_refresh(self):
+        """The job that asks the organism where the claim stands."""
+        self.ensure_one()
+        if self._qualirepar_job_running_elsewhere("refresh"):
+            return "Followed by another job."
+        claim = self._qualirepar_lang()
+        if claim.state not in ("sent", "approved") or claim.remote_closed:
+            return "Nothing to follow."
+        try:
+            client = claim.backend_id._get_client()
+        except UserError as error:
+            claim.backend_id._qualirepar_connection_failed(error.args[0])
+            raise RetryableJobError(error.args[0], seconds=claim._qualirepar_retry_delay()) from error
+        try:
+            claim._qualirepar_refresh_step(client)
+        except ApiError as error:
+            claim._qualirepar_failed(error)
+        finally:
+            client.close()
+        return claim.state
+
+    def _compute_job_info(self):
+        jobs = (self._qualirepar_jobs_of("send", JOB_STATES) | self._qualirepar_jobs_of("refresh", JOB_STATES)
+                ).sorted(lambda job: (job.date_created, job.id), reverse=True)
+        for claim in self:
+            keys = {claim._qualirepar_identity("send"), claim._qualirepar_identity("refresh")}
+            job = jobs.filtered(lambda j: j.identity_key in keys)[:1]
+            claim.job_state = job.state or False
+            claim.job_error = job and (job.exc_message or (job.state in ("pending", "failed") and job.result)) or False
+            claim.job_next_try = job.eta if job.state == "pending" else False
 
     def _qualirepar_sent_documents(self):
         """The kinds of the documents the organism has received."""
         return set(filter(None, (self.remote_documents or "").split(",")))
 
     # ------------------------------------------------------------------ transmission
-    def _qualirepar_jobs(self, clients, concurrency):
-        """[(claim, job or None)]: what the worker threads are to do for each claim (see clients/claims.py), None
-        when a claim cannot be sent now (the reason recorded on it). A claim never made at its organism is
-        marked, and that committed, before it is asked to make it."""
-        claims = [claim._qualirepar_lang() for claim in self]
-        jobs = self._qualirepar_steps([(claim, partial(claim._qualirepar_job, clients, concurrency)) for claim in claims])
-        self.filtered(lambda c: not c.remote_ref and not c.remote_create_started
-                      and c.state in ("to_send", "sending")).remote_create_started = fields.Datetime.now()
-        self._qualirepar_commit()
-        return [(claim, job or None) for claim, job in zip(claims, jobs)]
-
-    def _qualirepar_job(self, clients, concurrency):
-        self._qualirepar_clients(clients, concurrency)
+    def _qualirepar_job(self):
+        """What the calls of a transmission are to do (see clients/claims.py)."""
+        if not self.backend_id:
+            raise UserError(self.env._("No connection to %s is set for this claim.", self.partner_id.name))
         ecologic = self.organism == "ecologic"
         look_up = not self.remote_ref and bool(self.remote_create_started)
         ecologic_claim = ecologic and (not self.remote_ref or self.remote_correction)
@@ -421,10 +356,12 @@ class QualireparClaim(models.Model):
             quote=self._qualirepar_reference(), invoice=self.invoice_id.name))
 
     def _qualirepar_done(self, data):
-        """What the worker thread reports at the end of the claim's calls. True when the claim was made anew."""
+        """What the calls report at their end. True when the claim was made anew."""
         if data["uploaded"]:
             self.remote_documents = ",".join(sorted(self._qualirepar_sent_documents() | set(data["uploaded"])))
         error = data["error"]
+        if error is None or getattr(error, "status_code", None) and not isinstance(error, AuthenticationError):
+            self.backend_id._qualirepar_connection_works()
         if isinstance(error, claims_api.CreationUnknown):
             error = self._qualirepar_lost_creation()
         if error is None:
@@ -472,7 +409,7 @@ class QualireparClaim(models.Model):
                 self.env._("Ecologic refused to submit the claim:")))
             return
         self.write({"remote_status": status, "state": claims_api.remote_state(status) or "sent", "last_error": False,
-                    "remote_create_started": False, "attempt_count": 0, "next_attempt_date": False,
+                    "remote_create_started": False, "attempt_count": 0,
                     "remote_correction": False, "refused_documents": False})
         self._qualirepar_log(self.env._(
             "Claim submitted to %(organism)s (%(status)s) with its documents: %(documents)s.",
@@ -511,30 +448,40 @@ class QualireparClaim(models.Model):
 
     # ------------------------------------------------------------------ failures
     def _qualirepar_failed(self, error):
-        """Record a failed step: a temporary failure is retried with back-off, anything else waits for a
-        person."""
+        """Record a failed step: a failure of the connection itself (credentials refused) is recorded on the
+        connection and the claim tried again, as after a temporary failure (with back-off, the job raising
+        RetryableJobError); anything else waits for a person."""
         self.ensure_one()
         message = self.backend_id._error_message(error) if isinstance(error, ApiError) else str(error)
         if isinstance(error, UserError):
             message = error.args[0]
+        if isinstance(error, AuthenticationError):
+            self.backend_id._qualirepar_connection_failed(message)
+            self.env.cr.commit()
+            raise RetryableJobError(message, seconds=self._qualirepar_retry_delay()) from error
         if not isinstance(error, TemporaryError):
-            self.write({"state": "to_fix", "last_error": message, "next_attempt_date": False})
+            self.write({"state": "to_fix", "last_error": message})
             self._qualirepar_ask_person(message)
             return
         attempt = self.attempt_count + 1
-        first = int(self.env["ir.config_parameter"].sudo().get_param(RETRY_PARAMETER, RETRY_FIRST))
-        delay = error.retry_after or min(first * 2 ** (attempt - 1), RETRY_MAX)
+        delay = error.retry_after or self._qualirepar_retry_delay(attempt)
         values = {"attempt_count": attempt, "last_error": message}
         if error.unprocessed and not self.remote_ref:
             values["remote_create_started"] = False  # nothing was created: no need to look for it
-        elif not self.remote_ref:
+        elif not self.remote_ref and self.remote_create_started:
             # The organism may still be making the claim after we stopped waiting: it is looked for once the
             # organism must have answered.
             delay = max(delay, 2 * (self.backend_id.timeout or 30))
-        values["next_attempt_date"] = fields.Datetime.now() + timedelta(seconds=delay)
         self.write(values)
-        self._qualirepar_log(self.env._("Attempt %(attempt)s failed, next one at %(when)s: %(error)s",
-                                        attempt=attempt, when=self.next_attempt_date, error=message))
+        self._qualirepar_log(self.env._("Attempt %(attempt)s failed, tried again in %(delay)s s: %(error)s",
+                                        attempt=attempt, delay=int(delay), error=message))
+        self.env.cr.commit()
+        raise RetryableJobError(message, seconds=max(1, int(delay))) from error
+
+    def _qualirepar_retry_delay(self, attempt=1):
+        """The back-off: the first wait of the settings, doubled at each failed attempt, 12 hours at most."""
+        first = int(self.env["ir.config_parameter"].sudo().get_param(RETRY_PARAMETER, RETRY_FIRST))
+        return max(1, min(first * 2 ** (attempt - 1), RETRY_MAX))  # 0 would be queue_job's 10 minutes
 
     def _qualirepar_ask_person(self, message):
         self.activity_schedule("mail.mail_activity_data_todo", summary=self.env._("Bonus claim to look at"),
@@ -550,13 +497,9 @@ class QualireparClaim(models.Model):
         self._message_log(body=Markup("<p>%s</p>") % message, author_id=author_id, email_from=email_from)
 
     # ------------------------------------------------------------------ follow-up
-    def _qualirepar_refresh_step(self, clients):
-        pool = self._qualirepar_clients(clients)
-        client = pool.get()
-        try:
-            remote = claims_api.remote_status(client, self.organism, self.remote_ref)
-        finally:
-            pool.put(client)
+    def _qualirepar_refresh_step(self, client):
+        remote = claims_api.remote_status(client, self.organism, self.remote_ref)
+        self.backend_id._qualirepar_connection_works()
         status, reason = remote["status"], remote["reason"]
         state = claims_api.remote_state(status)
         if status == self.remote_status or not state:

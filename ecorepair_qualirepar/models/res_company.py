@@ -31,6 +31,10 @@ class ResCompany(models.Model):
         domain="[('account_type', 'in', ('expense', 'expense_other'))]",
         help="A claim rejected for good is cleared from the eco-organism receivable account to this expense "
         "(for instance 658000 Charges diverses de gestion courante).")
+    qualirepar_send_at_posting = fields.Boolean(
+        string="Send the claims at posting",
+        help="The organism pays on the paid invoice (décret 2024-123): a claim is sent once its invoice is paid. "
+        "Ticked, it is sent as soon as the invoice is posted.")
     qualirepar_label_number = fields.Char(
         string="QualiRépar label number", help="Printed on quotes and invoices next to the QualiRépar label.")
     qualirepar_document_footer = fields.Text(

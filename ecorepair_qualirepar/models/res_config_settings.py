@@ -19,6 +19,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.qualirepar_write_off_account_id", readonly=False)
     qualirepar_label_number = fields.Char(related="company_id.qualirepar_label_number", readonly=False)
     qualirepar_document_footer = fields.Text(related="company_id.qualirepar_document_footer", readonly=False)
+    qualirepar_send_at_posting = fields.Boolean(related="company_id.qualirepar_send_at_posting", readonly=False)
     qualirepar_claim_retry_seconds = fields.Integer(
         string="First retry after (seconds)", config_parameter="ecorepair_qualirepar.claim_retry_seconds",
         default=120,
@@ -26,8 +27,8 @@ class ResConfigSettings(models.TransientModel):
         "as long at each failed attempt, never more than 12 hours.")
     qualirepar_claim_concurrency = fields.Integer(
         string="Claims sent at once", config_parameter="ecorepair_qualirepar.claim_concurrency", default=4,
-        help="How many claims' calls to the eco-organisms the scheduled action makes at the same time. More is "
-        "faster, as long as the organisms do not answer “too many requests”.")
+        help="The capacity of the qualirepar job channel: how many claims are sent at the same time. The job runner "
+        "reads it from the Odoo servers' configuration ([queue_job] channels = root:N,root.qualirepar:N).")
     qualirepar_legal_form = fields.Char(related="company_id.qualirepar_legal_form", readonly=False)
     qualirepar_share_capital = fields.Monetary(related="company_id.qualirepar_share_capital", readonly=False)
     qualirepar_register_kind = fields.Selection(related="company_id.qualirepar_register_kind", readonly=False)

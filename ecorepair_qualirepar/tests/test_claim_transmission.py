@@ -2,10 +2,15 @@ import base64
 from datetime import timedelta
 
 from odoo import fields
-from odoo.sql_db import db_connect
+from odoo.tests import common as odoo_test_common
 from odoo.tests import tagged
 
-from ..models.qualirepar_claim_transmission import LOCK_SPACE
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import Job
+# queue_job's test helpers register themselves in SETATTR_SOURCES, which Odoo 18.0 sources older than
+# mid-2025 lack: an empty one stands in for it (it only silences a warning about patched methods).
+odoo_test_common.__dict__.setdefault("SETATTR_SOURCES", {})
+from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: E402
 
 from .common import eco_sandbox
 from .common_bonus import EcologicBonusCase
@@ -18,11 +23,15 @@ SIGNED = base64.b64encode(b"%PDF-1.4 attestation signee par le client")
 
 @tagged("post_install", "-at_install")
 class TestClaimTransmission(EcologicBonusCase):
-    """The scheduled actions send the claims to the organisms' APIs (the local sandbox) and follow them."""
+    """The claims' jobs send them to the organisms' APIs (the local sandbox) and follow them; the scheduled
+    actions queue them. The jobs run as queue_job's runner runs them, on a cursor of the test."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The jobs commit what they learn, on cursors of their own: here, cursors of the test's transaction.
+        cls.registry.enter_test_mode(cls.cr)
+        cls.addClassCleanup(cls.registry.leave_test_mode)
         cls.backend.write({"base_url": cls.sandbox.ecosystem_url, "username": eco_sandbox.USERNAME,
                            "password": eco_sandbox.PASSWORD, "repairer_identifier": "2000123", "timeout": 10})
         cls.ecologic_backend.action_sync_reference_data()
@@ -32,8 +41,48 @@ class TestClaimTransmission(EcologicBonusCase):
                             "country_id": cls.env.ref("base.fr").id})
         cls.claims = cls.env["qualirepar.claim"]
 
-    def sent_claim(self, repair, *lines):
-        """The claim of ``repair`` quoted and invoiced with ``lines``, with its documents, ready to send."""
+    def run_jobs(self):
+        """Run the claims' jobs that are due, as queue_job's runner does (those they queue too): a job is
+        started, performed (it commits what it learns on a cursor of its own), then done, or postponed when it
+        raises RetryableJobError. Returns how many ran."""
+        self.env.flush_all()  # what the test wrote, as committed before a job runs
+        env, ran = self.env(su=True), 0
+        while True:
+            jobs = env["queue.job"].search([("state", "=", "pending"), ("channel", "=", "root.qualirepar"),
+                                            "|", ("eta", "=", False), ("eta", "<=", fields.Datetime.now())])
+            if not jobs:
+                self.env.invalidate_all()
+                return ran
+            for uuid in jobs.mapped("uuid"):
+                job = Job.load(env, uuid)
+                job.set_started()
+                job.store()
+                try:
+                    job.perform()
+                    job.set_done()
+                except RetryableJobError as error:
+                    job.postpone(result=str(error), seconds=error.seconds)
+                    job.set_pending(reset_retry=False)
+                job.store()
+                env.invalidate_all()
+                ran += 1
+
+    def submit(self):
+        """The scheduled action queues the claims due, their jobs run."""
+        self.claims._cron_submit_claims()
+        return self.run_jobs()
+
+    def refresh(self):
+        self.claims._cron_refresh_claims()
+        return self.run_jobs()
+
+    def pay(self, invoice):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids).create({})._create_payments()
+        self.assertIn(invoice.payment_state, ("in_payment", "paid"))
+
+    def checked_claim(self, repair, *lines):
+        """The claim of ``repair`` quoted and invoiced with ``lines``, with its documents, checked."""
         repair.qualirepar_nameplate_photo = PNG
         order = self.quote(repair, *lines)
         order.action_qualirepar_check_bonus()  # the organism is asked on the quote; confirming makes no call
@@ -42,6 +91,12 @@ class TestClaimTransmission(EcologicBonusCase):
         claim.consumer_document = SIGNED
         claim.action_check()
         self.assertEqual(claim.state, "to_send", claim.check_issues)
+        return claim
+
+    def sent_claim(self, repair, *lines):
+        """The same, its invoice paid: ready to send."""
+        claim = self.checked_claim(repair, *lines)
+        self.pay(claim.invoice_id)
         return claim
 
     def laptop_claim(self):
@@ -54,7 +109,10 @@ class TestClaimTransmission(EcologicBonusCase):
         return self.sandbox.state.claims(organism)
 
     def due_now(self, claim):
-        claim.next_attempt_date = fields.Datetime.now() - timedelta(seconds=1)
+        """The claim's job waiting to try again is due."""
+        jobs = claim._qualirepar_jobs_of("send", ("pending",)) | claim._qualirepar_jobs_of("refresh", ("pending",))
+        self.assertTrue(jobs, "a job waits to try again")
+        jobs.sudo().eta = fields.Datetime.now() - timedelta(seconds=1)
 
     def remittance(self, claims, amount):
         wizard = self.env["qualirepar.remittance.wizard"].with_context(
@@ -66,7 +124,7 @@ class TestClaimTransmission(EcologicBonusCase):
         """No API tells a payment: "Remboursement effectué" informs, books nothing, and the remittance records
         what the bank received, a short payment included."""
         claim = self.laptop_claim()
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sent", claim.last_error)
         remote = self.sandbox.state.claim("ecosystem", claim.remote_ref)
         self.assertEqual(remote["payload"]["PurchaseOrderByCustomer"], claim.name)
@@ -76,16 +134,16 @@ class TestClaimTransmission(EcologicBonusCase):
         self.assertIn("Claim submitted to ecosystem", claim.message_ids[0].body)
 
         self.sandbox.state.approve("ecosystem", claim.remote_ref)
-        self.claims._cron_refresh_claims()
+        self.refresh()
         self.assertEqual(claim.state, "approved")
         self.sandbox.state.pay("ecosystem", claim.remote_ref, 45)
-        self.claims._cron_refresh_claims()
+        self.refresh()
         self.assertEqual((claim.state, claim.remote_status, claim.amount_paid), ("approved", "Remboursement effectué", 0))
         self.assertTrue(claim.remote_closed)
         self.assertEqual(claim.amount_residual, 50, "nothing booked on a status")
         self.assertIn("Record a remittance", claim.message_ids[1].body)
         calls = len(self.sandbox.state.request_log)
-        self.claims._cron_refresh_claims()
+        self.refresh()
         self.assertEqual(len(self.sandbox.state.request_log), calls, "a settled claim is not asked again")
 
         self.remittance(claim, 45)
@@ -99,14 +157,14 @@ class TestClaimTransmission(EcologicBonusCase):
         """Ecologic's "Remboursement accepté" is accepted for payment; "Clôturée" settles it; the remittance
         books the money."""
         claim = self.washer_claim()
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sent", claim.last_error)
         self.sandbox.state.approve("ecologic", claim.remote_ref)
-        self.claims._cron_refresh_claims()
+        self.refresh()
         self.assertEqual((claim.state, claim.remote_status), ("approved", "Remboursement accepté"))
         self.assertFalse(claim.remote_closed)
         self.sandbox.state.pay("ecologic", claim.remote_ref)
-        self.claims._cron_refresh_claims()
+        self.refresh()
         self.assertEqual((claim.state, claim.remote_status, claim.amount_paid), ("approved", "Clôturée", 0))
         self.assertTrue(claim.remote_closed)
         self.assertIn("50.00 EUR", claim.message_ids[0].body, "the comment's amount is shown")
@@ -117,21 +175,21 @@ class TestClaimTransmission(EcologicBonusCase):
         """Nothing says a refused Ecologic claim can be changed (the strict sandbox refuses it): the corrected
         claim is a new one, the refused reference kept."""
         claim = self.washer_claim()
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sent")
         remote = self.sandbox.state.claim("ecologic", claim.remote_ref)
         self.assertEqual(set(remote["files"]), {"INVOICE", "NAMEPLATE", "CONSUMERVALIDATION"})
         self.assertEqual(remote["body"]["Quote"]["SupportAmount"]["Amount"], 50)
 
         self.sandbox.state.reject("ecologic", claim.remote_ref, "13")
-        self.claims._cron_refresh_claims()
+        self.refresh()
         self.assertEqual((claim.state, claim.reject_code), ("rejected", "13"))
         self.assertIn("pas une facture", claim.reject_reason)
         self.assertEqual(claim.activity_ids.summary, "Bonus claim to look at")
         refused = claim.remote_ref
 
         claim.action_resubmit()
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sent", claim.last_error)
         self.assertNotEqual(claim.remote_ref, refused)
         self.assertEqual(claim.previous_remote_refs, refused)
@@ -142,11 +200,11 @@ class TestClaimTransmission(EcologicBonusCase):
         self.ecologic_backend.refused_claims_updatable = True
         self.sandbox.state.accept_refused_updates = True
         claim = self.washer_claim()
-        self.claims._cron_submit_claims()
+        self.submit()
         self.sandbox.state.reject("ecologic", claim.remote_ref, "13")
-        self.claims._cron_refresh_claims()
+        self.refresh()
         claim.action_resubmit()
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sent", claim.last_error)
         self.assertEqual(len(self.remote("ecologic")), 1, "Ecologic's claim is updated, not created again")
         self.assertTrue(any("updateclaim" in path.lower() for _m, path, _s in self.sandbox.state.request_log))
@@ -155,9 +213,9 @@ class TestClaimTransmission(EcologicBonusCase):
         """"Dossier incomplet" after submission: the person sees which document Ecologic refused; once it is
         replaced, that document alone is attached again and the claim corrected and submitted (updateclaim)."""
         claim = self.washer_claim()
-        self.claims._cron_submit_claims()
+        self.submit()
         self.sandbox.state.incomplete("ecologic", claim.remote_ref, "NAMEPLATE", "Plaque signalétique illisible")
-        self.claims._cron_refresh_claims()
+        self.refresh()
         self.assertEqual(claim.state, "to_fix")
         self.assertIn("Plaque signalétique illisible", claim.validation_errors)
         self.assertEqual(claim.refused_documents_label, "Nameplate photo")
@@ -165,7 +223,7 @@ class TestClaimTransmission(EcologicBonusCase):
         log = len(self.sandbox.state.request_log)
         claim.repair_id.qualirepar_nameplate_photo = PNG  # a new photo
         claim.action_check()
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sent", claim.last_error)
         calls = [path.rsplit("/", 1)[-1].lower() for _m, path, _s in self.sandbox.state.request_log[log:]]
         self.assertEqual(calls, ["attachfile", "updateclaim"])
@@ -175,13 +233,13 @@ class TestClaimTransmission(EcologicBonusCase):
 
     def test_ecosystem_rejection_makes_a_new_claim_keeping_the_old_reference(self):
         claim = self.laptop_claim()
-        self.claims._cron_submit_claims()
+        self.submit()
         first = claim.remote_ref
         self.sandbox.state.reject("ecosystem", first, "09")
-        self.claims._cron_refresh_claims()
+        self.refresh()
         self.assertEqual(claim.reject_code, "09")
         claim.action_resubmit()
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sent")
         self.assertNotEqual(claim.remote_ref, first)
         self.assertEqual(claim.previous_remote_refs, first)
@@ -192,14 +250,15 @@ class TestClaimTransmission(EcologicBonusCase):
         """ecosystem answers 500 to new_claim: the next run looks the claim up before creating it."""
         claim = self.laptop_claim()
         self.sandbox.state.inject("5xx", count=1, path_filter="new_claim")
-        self.claims._cron_submit_claims()
-        self.assertEqual((claim.state, claim.attempt_count), ("to_send", 1))
-        self.assertTrue(claim.next_attempt_date > fields.Datetime.now())
+        self.submit()
+        self.assertEqual((claim.state, claim.attempt_count, claim.job_state), ("to_send", 1, "pending"))
+        self.assertTrue(claim.job_next_try > fields.Datetime.now())
         self.assertIn("HTTP 500", claim.last_error)
-        self.claims._cron_submit_claims()  # not due yet
+        self.assertIn("HTTP 500", claim.job_error)
+        self.submit()  # not due yet
         self.assertEqual(claim.attempt_count, 1)
         self.due_now(claim)
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sent")
         self.assertEqual(len(self.remote("ecosystem")), 1)
         self.assertTrue(any(method == "GET" and path.endswith("/reimbursement-claims")
@@ -210,10 +269,10 @@ class TestClaimTransmission(EcologicBonusCase):
         answer to createclaim goes to a person, told what to look for on e-reparateur and where to type it."""
         claim = self.washer_claim()
         self.sandbox.state.inject("5xx", count=1, path_filter="createclaim")
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertTrue(claim.remote_request_id)
         self.due_now(claim)
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "to_fix")
         self.assertIn(claim.name, claim.last_error)
         self.assertIn("e-reparateur", claim.activity_ids.note)
@@ -221,7 +280,7 @@ class TestClaimTransmission(EcologicBonusCase):
         self.assertFalse(self.remote("ecologic"))
         # Nothing was created there: the person sends it again.
         claim.action_check()
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sent")
         self.assertEqual(len(self.remote("ecologic")), 1)
         self.assertTrue(self.ecologic_backend.request_lookup_trusted, "its support request told the claim")
@@ -230,12 +289,12 @@ class TestClaimTransmission(EcologicBonusCase):
         """The lost attempt did create the claim: its support request's status gives the ClaimId, no person."""
         claim = self.washer_claim()
         self.sandbox.state.inject("5xx", count=1, path_filter="createclaim")
-        self.claims._cron_submit_claims()
+        self.submit()
         # The attempt whose answer was lost.
-        job = claim._qualirepar_job({}, 1)
+        job = claim._qualirepar_job()
         self.ecologic_backend._get_client().create_claim(request_id=job["request_id"], **job["create"])
         self.due_now(claim)
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sent", claim.last_error)
         self.assertEqual(len(self.remote("ecologic")), 1)
         self.assertEqual(claim.remote_ref, str(self.remote("ecologic")[0]["id"]))
@@ -243,15 +302,15 @@ class TestClaimTransmission(EcologicBonusCase):
 
     def test_ecologic_lost_creation_made_again_once_lookups_are_trusted(self):
         first = self.washer_claim()
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(first.state, "sent")
         self.assertTrue(self.ecologic_backend.request_lookup_trusted)
         claim = self.sent_claim(self.washer_repair(qualirepar_iris_code_id=self.leak.id,
                                                    qualirepar_serial_number="SEB-WM-0043"), (self.labour, 100))
         self.sandbox.state.inject("5xx", count=1, path_filter="createclaim")
-        self.claims._cron_submit_claims()
+        self.submit()
         self.due_now(claim)
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sent", claim.last_error)
         self.assertEqual(sorted(c["params"]["QuoteNumber"] for c in self.remote("ecologic")),
                          sorted(self.claims.search([("organism", "=", "ecologic")]).mapped("name")))
@@ -259,7 +318,7 @@ class TestClaimTransmission(EcologicBonusCase):
     def test_one_failing_claim_does_not_stop_the_others(self):
         broken, good = self.laptop_claim(), self.washer_claim()
         self.sandbox.state.inject("5xx", count=100, path_filter="/ecosystem/")
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(broken.state, "to_send")
         self.assertEqual(good.state, "sent")
 
@@ -267,10 +326,10 @@ class TestClaimTransmission(EcologicBonusCase):
         """429: the organism did nothing, the creation is simply sent again."""
         claim = self.laptop_claim()
         self.sandbox.state.inject("429", count=1, path_filter="new_claim")
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertFalse(claim.remote_create_started)
         self.due_now(claim)
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sent")
 
     def test_interrupted_upload_remakes_the_ecosystem_draft(self):
@@ -278,12 +337,12 @@ class TestClaimTransmission(EcologicBonusCase):
         the draft is deleted and the claim made anew; ecosystem ends up with one claim."""
         claim = self.laptop_claim()
         self.sandbox.state.inject("5xx", count=1, path_filter="upload-file")
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sending")
         # The earlier attempt whose answer was lost: ecosystem made the invoice's slot, nothing was put in it.
         self.backend._get_client().request_upload_url(claim.remote_ref, "facture.pdf", "invoice", 0.01)
         self.due_now(claim)
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sent", claim.last_error)
         remote = self.remote("ecosystem")
         self.assertEqual(len(remote), 1)
@@ -293,25 +352,95 @@ class TestClaimTransmission(EcologicBonusCase):
         """ecosystem confirmed the claim but its answer was lost: the next attempt finds it sent."""
         claim = self.laptop_claim()
         self.sandbox.state.inject("5xx", count=1, path_filter="confirm-claim")
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual(claim.state, "sending")
         self.backend._get_client().confirm_claim(claim.remote_ref)  # the attempt whose answer was lost
         self.due_now(claim)
-        self.claims._cron_submit_claims()
+        self.submit()
         self.assertEqual((claim.state, claim.remote_status), ("sent", "Envoyé, en cours vérification"))
 
-    def test_a_claim_held_by_another_process_is_left_to_it(self):
-        """Another process sending a claim holds it: this one leaves it alone, then sends it once let go."""
-        held, free = self.laptop_claim(), self.washer_claim()
-        with db_connect(self.env.cr.dbname).cursor() as other:
-            other.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_SPACE, held.id))
-            self.assertEqual(self.claims._cron_submit_claims(), 1)
-            self.assertEqual((held.state, free.state), ("to_send", "sent"))
-            self.assertFalse(self.remote("ecosystem"))
-            other.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_SPACE, held.id))
-        self.claims._cron_submit_claims()
-        self.assertEqual(held.state, "sent")
+    def test_one_job_per_claim_and_step(self):
+        """The payment queues the claim's sending at once; its identity keeps it from being queued twice (by the
+        scheduled action, by "Send now"); the follow-up is a job of its own."""
+        claim = self.checked_claim(self.repair(), (self.labour, 100), (self.screen, 50))
+        send = claim._qualirepar_job_send
+        with trap_jobs() as trap:
+            self.claims._cron_submit_claims()
+            trap.assert_jobs_count(0)  # not paid yet
+            self.pay(claim.invoice_id)
+            trap.assert_jobs_count(1, only=send)
+            trap.assert_enqueued_job(send, properties={
+                "channel": "root.qualirepar", "identity_key": f"qualirepar.claim,{claim.id},send"})
+        self.assertFalse(claim.job_state, "trapped: not stored")
+        self.assertEqual(self.claims._cron_submit_claims(), 1)  # paid: queued for real this time
+        claim.invalidate_recordset()
+        self.assertEqual(claim.job_state, "pending")
+        self.assertEqual(self.claims._cron_submit_claims(), 0, "already queued")
+        claim.action_submit()
+        self.assertEqual(len(claim._qualirepar_jobs_of("send")), 1)
+        self.run_jobs()
+        self.assertEqual((claim.state, claim.job_state), ("sent", "done"))
+        with trap_jobs() as trap:
+            self.claims._cron_refresh_claims()
+            trap.assert_enqueued_job(claim._qualirepar_job_refresh, properties={
+                "identity_key": f"qualirepar.claim,{claim.id},refresh"})
         self.assertEqual(len(self.remote("ecosystem")), 1)
+
+    def test_a_job_queued_twice_leaves_the_claim_to_the_first(self):
+        """Two transactions queued the same step at once: the second job, finding the first running, does
+        nothing."""
+        claim = self.laptop_claim()
+        self.claims._cron_submit_claims()
+        first = claim._qualirepar_jobs_of("send")
+        first.state = "started"
+        second = claim.with_context(job_uuid="another")._qualirepar_job_send()
+        self.assertEqual((second, claim.state), ("Sent by another job.", "to_send"))
+        self.assertFalse(self.remote("ecosystem"))
+
+    def test_sent_once_the_invoice_is_paid(self):
+        """Checked at posting, sent once paid, with the paid invoice; a company may send at posting."""
+        claim = self.checked_claim(self.repair(), (self.labour, 100), (self.screen, 50))
+        self.assertEqual(self.submit(), 0)
+        self.assertEqual(claim.state, "to_send")
+        self.assertFalse(self.remote("ecosystem"))
+        self.pay(claim.invoice_id)
+        self.assertEqual(self.run_jobs(), 1, "the payment queued it")
+        self.assertEqual(claim.state, "sent", claim.last_error)
+        self.assertEqual(claim.invoice_pdf_id.description, "paid invoice")
+        self.assertNotEqual(claim.invoice_pdf_id, claim.invoice_id.invoice_pdf_report_id)
+
+        settings = self.env["res.config.settings"].create({"qualirepar_send_at_posting": True})
+        settings.execute()
+        self.assertTrue(self.env.company.qualirepar_send_at_posting)
+        at_posting = self.checked_claim(self.washer_repair(qualirepar_iris_code_id=self.leak.id), (self.labour, 100))
+        self.assertEqual(at_posting.invoice_id.payment_state, "not_paid")
+        self.submit()
+        self.assertEqual(at_posting.state, "sent", at_posting.last_error)
+
+    def test_wrong_password_during_follow_up_stays_on_the_connection(self):
+        """The organism refuses the connection: the claims keep their state and are followed again once the
+        password is corrected; one activity, on the connection."""
+        claims = self.laptop_claim() | self.sent_claim(
+            self.repair(qualirepar_serial_number="R5CW99ZYXWV"), (self.labour, 100), (self.screen, 50))
+        self.submit()
+        self.assertEqual(set(claims.mapped("state")), {"sent"})
+        for claim in claims:
+            self.sandbox.state.approve("ecosystem", claim.remote_ref)
+        self.backend.password = "wrong"
+        self.refresh()
+        self.assertEqual(set(claims.mapped("state")), {"sent"})
+        self.assertFalse(claims.activity_ids)
+        self.assertEqual(set(claims.mapped("job_state")), {"pending"}, "tried again later")
+        self.assertTrue(self.backend.connection_error)
+        activity = self.backend.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.activity_type_id, self.env.ref("ecorepair_qualirepar.mail_activity_connection_refused"))
+        self.backend.password = eco_sandbox.PASSWORD  # corrected: tried again now
+        self.assertEqual(self.run_jobs(), 2)
+        self.assertEqual(set(claims.mapped("job_state")), {"done"})
+        self.assertEqual(set(claims.mapped("state")), {"approved"})
+        self.assertFalse(self.backend.connection_error)
+        self.assertFalse(self.backend.activity_ids)
 
     def test_claims_sent_together(self):
         """Several claims' calls run at once (here two threads): each claim is sent once, with its documents."""
@@ -319,7 +448,7 @@ class TestClaimTransmission(EcologicBonusCase):
         second_laptop = self.sent_claim(self.repair(qualirepar_serial_number="R5CW99ZYXWV"), (self.labour, 100),
                                        (self.screen, 50))
         claims = self.laptop_claim() | self.washer_claim() | second_laptop
-        self.assertEqual(self.claims._cron_submit_claims(), 3)
+        self.assertEqual(self.submit(), 3)  # three jobs
         self.assertEqual(set(claims.mapped("state")), {"sent"})
         self.assertEqual(sorted(c["payload"]["PurchaseOrderByCustomer"] for c in self.remote("ecosystem")),
                          sorted(claims.filtered(lambda c: c.organism == "ecosystem").mapped("name")))
@@ -336,9 +465,11 @@ class TestClaimTransmission(EcologicBonusCase):
         claim = self.washer_claim()
         claim._qualirepar_responsible().lang = "fr_FR"
         self.claims.with_context(lang=None)._cron_submit_claims()
+        self.run_jobs()
         self.assertIn("Demande créée chez Ecologic", claim.message_ids[1].body)
         self.sandbox.state.reject("ecologic", claim.remote_ref, "13")
         self.claims.with_context(lang=None)._cron_refresh_claims()
+        self.run_jobs()
         self.assertEqual(claim.activity_ids.summary, "Demande de remboursement à examiner")
 
     def test_retry_settings_are_in_the_settings(self):
@@ -351,5 +482,5 @@ class TestClaimTransmission(EcologicBonusCase):
         claim = self.laptop_claim()
         self.sandbox.state.inject("5xx", count=1, path_filter="new_claim")
         before = fields.Datetime.now()
-        self.claims._cron_submit_claims()
-        self.assertGreaterEqual(claim.next_attempt_date, before + timedelta(seconds=299))
+        self.submit()
+        self.assertGreaterEqual(claim.job_next_try, before + timedelta(seconds=299))
