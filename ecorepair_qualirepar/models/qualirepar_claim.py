@@ -178,7 +178,7 @@ class QualireparClaim(models.Model):
         """Cancel the claims here; a draft the organism holds (ecosystem) is marked for the transmission engine,
         which deletes it there. No call to an organism from here."""
         for claim in self.filtered(lambda c: c.state != "cancel"):
-            claim.sudo().write({"state": "cancel", "next_attempt_date": False,
+            claim.sudo().write({"state": "cancel",
                                 "remote_cancel_pending": bool(claim.remote_ref) and not claim.remote_closed})
 
     def _qualirepar_refresh_bonus(self):
