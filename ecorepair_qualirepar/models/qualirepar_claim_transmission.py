@@ -257,16 +257,19 @@ class QualireparClaim(models.Model):
         if not self.remote_ref and not self.remote_create_started:
             self.remote_create_started = fields.Datetime.now()
         self.env.cr.commit()
+        # Looking up a creation an earlier attempt may have made: a request of this attempt that the organism did
+        # not process says nothing of that one.
+        claim = self.with_context(qualirepar_look_up=job["look_up"])
         result = []
 
         def report(kind, _claim_id, data):
-            result.append(getattr(self, REPORTS[kind])(data))
+            result.append(getattr(claim, REPORTS[kind])(data))
             self.env.cr.commit()
 
         try:
             claims_api.send(job, client, report)
         except ApiError as error:  # raised while recording (an ecosystem draft not deleted yet)
-            self._qualirepar_failed(error)
+            claim._qualirepar_failed(error)
         finally:
             client.close()
         return bool(result and result[-1])
@@ -466,7 +469,7 @@ class QualireparClaim(models.Model):
         attempt = self.attempt_count + 1
         delay = error.retry_after or self._qualirepar_retry_delay(attempt)
         values = {"attempt_count": attempt, "last_error": message}
-        if error.unprocessed and not self.remote_ref:
+        if error.unprocessed and not self.remote_ref and not self.env.context.get("qualirepar_look_up"):
             values["remote_create_started"] = False  # nothing was created: no need to look for it
         elif not self.remote_ref and self.remote_create_started:
             # The organism may still be making the claim after we stopped waiting: it is looked for once the

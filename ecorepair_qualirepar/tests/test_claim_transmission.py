@@ -332,6 +332,23 @@ class TestClaimTransmission(EcologicBonusCase):
         self.submit()
         self.assertEqual(claim.state, "sent")
 
+    def test_refused_look_up_is_looked_up_again(self):
+        """The answer to a creation is lost (ecosystem made the claim), then the look-up itself is refused (429):
+        the next attempt looks again instead of making a second claim."""
+        claim = self.laptop_claim()
+        self.sandbox.state.inject("5xx", count=1, path_filter="new_claim")
+        self.submit()
+        self.backend._get_client().new_claim(**claim._qualirepar_job()["create"])  # the lost creation
+        self.sandbox.state.inject("429", count=4, path_filter="/reimbursement-claims")  # urllib3 tries 4 times
+        self.due_now(claim)
+        self.submit()
+        self.assertEqual((claim.state, claim.attempt_count), ("to_send", 2))
+        self.assertTrue(claim.remote_create_started, "still to be looked for")
+        self.due_now(claim)
+        self.submit()
+        self.assertEqual(claim.state, "sent", claim.last_error)
+        self.assertEqual([c["id"] for c in self.remote("ecosystem")], [claim.remote_ref])
+
     def test_interrupted_upload_remakes_the_ecosystem_draft(self):
         """The answer to an upload-file is lost after ecosystem made the slot: it cannot be filled any more, so
         the draft is deleted and the claim made anew; ecosystem ends up with one claim."""
