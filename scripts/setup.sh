@@ -39,10 +39,10 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 stamp="$VENV/.requirements.sha1"
 want=$(cat "$ODOO_SRC/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-test.txt" \
-       "$ROOT/tools/pyproject.toml" "$ROOT"/tools/eco_sandbox/*.py | sha1sum | cut -d' ' -f1)
+       "$ROOT/scripts/pip-constraints.txt" "$ROOT/tools/pyproject.toml" "$ROOT"/tools/eco_sandbox/*.py | sha1sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   log "Installing Python requirements"
-  # cbor2 5.4.2 (pinned by Odoo for Python 3.11) only builds with setuptools < 70.
+  # The constraints (scripts/pip-constraints.txt) say why.
   # PIP_CONSTRAINT reaches the build environment with pip < 26.2, PIP_BUILD_CONSTRAINT after.
   export PIP_CONSTRAINT="$ROOT/scripts/pip-constraints.txt" PIP_BUILD_CONSTRAINT="$ROOT/scripts/pip-constraints.txt"
   "$VENV/bin/pip" install -q --upgrade pip wheel "setuptools<70"
