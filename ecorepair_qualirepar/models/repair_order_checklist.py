@@ -161,7 +161,7 @@ class RepairOrder(models.Model):
         self.check_access("write")
         template = self.env.ref("ecorepair_qualirepar.mail_template_qualirepar_quote_refused")
         for repair in self:
-            if not repair.sale_order_id or repair.sale_order_id.state == "cancel":
+            if not repair.sale_order_id:  # (cancelled already when the customer refuses it on the portal)
                 raise UserError(self.env._(
                     "The repair %s has no quote to refuse: create the quote first, or cancel the repair.",
                     repair.name))
