@@ -57,9 +57,12 @@ class QualireparControlPoint(models.Model):
     @api.depends("kind", "min_value", "max_value", "unit")
     @api.depends_context("lang")
     def _compute_bounds(self):
+        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US") or self.env["res.lang"]._lang_get("en_US")
         for point in self:
             unit = f" {point.unit}" if point.unit else ""
-            low, high = f"{point.min_value:g}{unit}", f"{point.max_value:g}{unit}"
+            # In the reader's number format: "0,3 Ω" in French.
+            low = f"{lang.format('%g', point.min_value, grouping=True)}{unit}"
+            high = f"{lang.format('%g', point.max_value, grouping=True)}{unit}"
             if point.kind != "measure" or not (point.min_value or point.max_value):
                 point.bounds = False
             elif point.min_value and point.max_value:

@@ -219,3 +219,17 @@ class TestPhoneIntakeTour(HttpCase, IntakeCase):
         self.assertEqual(points.mapped("name"), ["Written diagnostic procedure followed"])
         self.assertEqual(points.done_by_id, clerk)
         self.assertEqual(repair.state, "under_repair")
+
+
+@tagged("post_install", "-at_install")
+class TestControlPointBounds(IntakeCase):
+
+    def test_bounds_in_the_readers_number_format(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        repair = self.intake()
+        earth = repair.qualirepar_checkout_point_ids.filtered(lambda p: p.max_value and not p.min_value)[:1]
+        self.assertTrue(earth, "a check-out point with a maximum only")
+        unit = f" {earth.unit}" if earth.unit else ""
+        self.assertEqual(earth.bounds, f"at most {earth.max_value:g}{unit}")
+        french = earth.with_context(lang="fr_FR")
+        self.assertIn(f"{earth.max_value:g}".replace(".", ","), french.bounds)
