@@ -153,8 +153,7 @@ class RepairOrder(models.Model):
         for repair in self:
             # The brand a product's name gives replaces the former one; a brand chosen by hand stays otherwise.
             brand = repair.product_id.product_tmpl_id._qualirepar_brand(repair.company_id)
-            if brand or not repair.product_id:
-                repair.qualirepar_brand_id = brand
+            repair.qualirepar_brand_id = brand if brand or not repair.product_id else repair.qualirepar_brand_id
 
     @api.depends("qualirepar_fiche_metier_id.imei_identified")
     def _compute_qualirepar_needs_imei(self):

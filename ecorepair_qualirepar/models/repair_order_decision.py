@@ -25,6 +25,8 @@ class RepairOrder(models.Model):
                 repair.qualirepar_decision = "warranty"
             elif repair.qualirepar_decision in ("quote", "warranty"):
                 repair.qualirepar_decision = False  # the quote was removed, the warranty box unticked
+            else:
+                repair.qualirepar_decision = repair.qualirepar_decision  # free of charge, or not decided yet
 
     def _qualirepar_check_decision(self, step):
         """Refuse ``step`` ("start" or "end") of the repairs that have no decision, or a quote that is missing
