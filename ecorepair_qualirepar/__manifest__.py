@@ -75,6 +75,7 @@
         "demo/qualirepar_company_demo.xml",
         "demo/qualirepar_backend_demo.xml",
         "demo/qualirepar_repair_demo.xml",
+        "demo/qualirepar_parts_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["ecorepair_qualirepar/static/src/**/*"],
