@@ -180,6 +180,17 @@ class TestSpareParts(HttpCase):
             other.move_ids = [Command.create({"product_id": self.belt_used.id, "product_uom_qty": 1,
                                               "repair_line_type": "add"})]
 
+    def test_refusal_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["ecorepair_qualirepar"], ["fr_FR"], overwrite=True)
+        repair = self.repair(self.belt_used, consent=False).with_context(lang="fr_FR")
+        with self.assertRaisesRegex(UserError, "mais son client ne les a pas acceptées"):
+            repair.action_validate()
+        repair = self.repair(self.belt_new).with_context(lang="fr_FR")
+        repair.action_validate()
+        with self.assertRaisesRegex(UserError, "La pièce Courroie neuve n'a pas de fournisseur"):
+            repair.action_qualirepar_order_parts()
+
     def test_a_new_part_needs_no_consent(self):
         self.receive(self.belt_new)
         repair = self.repair(self.belt_new, consent=False)
