@@ -22,10 +22,11 @@ class PurchaseOrderLine(models.Model):
             part = line.product_id and line.product_id.qualirepar_line_kind == "part"
             line.qualirepar_part_origin = part and (line.product_id.qualirepar_part_origin or "new")
 
-    @api.depends("move_dest_ids.repair_id")
+    @api.depends("move_dest_ids.repair_id", "move_ids.move_dest_ids.repair_id")
     def _compute_qualirepar_repair_ids(self):
         for line in self:
-            line.qualirepar_repair_ids = line.move_dest_ids.repair_id
+            # a request for quotation links the repair's part; once confirmed, Odoo links its receipt instead
+            line.qualirepar_repair_ids = line.move_dest_ids.repair_id | line.move_ids.move_dest_ids.repair_id
 
     @api.model
     def _prepare_purchase_order_line_from_procurement(self, product_id, product_qty, product_uom, location_dest_id,
@@ -36,3 +37,24 @@ class PurchaseOrderLine(models.Model):
         if len(origins) == 1:
             res["qualirepar_part_origin"] = origins.pop()
         return res
+
+
+class PurchaseOrder(models.Model):
+    _inherit = "purchase.order"
+
+    @api.depends("order_line.move_dest_ids.repair_id", "order_line.move_ids.move_dest_ids.repair_id")
+    def _compute_repair_count(self):
+        """Odoo's purchase_repair count, also once the order is confirmed (its receipt links the repair)."""
+        for order in self:
+            order.repair_count = len(order.order_line.qualirepar_repair_ids)
+
+    def action_view_repair_orders(self):
+        self.ensure_one()
+        repairs = self.order_line.qualirepar_repair_ids
+        action = {"type": "ir.actions.act_window", "res_model": "repair.order", "views": [[False, "form"]]}
+        if len(repairs) == 1:
+            action["res_id"] = repairs.id
+        else:
+            action.update(name=self.env._("Repair Source of %s", self.name), views=[[False, "list"], [False, "form"]],
+                          domain=[("id", "in", repairs.ids)])
+        return action

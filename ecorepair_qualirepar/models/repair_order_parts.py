@@ -15,6 +15,29 @@ class RepairOrder(models.Model):
 
     _inherit = "repair.order"
 
+    def _qualirepar_purchase_orders(self):
+        """The orders of the repairs' parts: requested (Odoo's link of a request for quotation), or confirmed
+        (Odoo then links the order's receipt to the part)."""
+        return (self.move_ids.created_purchase_line_ids.order_id
+                | self.move_ids.move_orig_ids.purchase_line_id.order_id)
+
+    @api.depends("move_ids.created_purchase_line_ids.order_id", "move_ids.move_orig_ids.purchase_line_id.order_id")
+    def _compute_purchase_count(self):
+        for repair in self:
+            repair.purchase_count = len(repair._qualirepar_purchase_orders())
+
+    def action_view_purchase_orders(self):
+        """Odoo's purchase_repair button, also once the orders are confirmed."""
+        self.ensure_one()
+        orders = self._qualirepar_purchase_orders()
+        action = {"type": "ir.actions.act_window", "res_model": "purchase.order", "views": [[False, "form"]]}
+        if len(orders) == 1:
+            action["res_id"] = orders.id
+        else:
+            action.update(name=self.env._("Purchase Orders"), views=[[False, "list"], [False, "form"]],
+                          domain=[("id", "in", orders.ids)])
+        return action
+
     @api.constrains("qualirepar_consent_piec")
     def _check_qualirepar_parts_consent(self):
         self.move_ids._qualirepar_check_part_consent()
@@ -24,8 +47,12 @@ class RepairOrder(models.Model):
         missing = []
         for move in self.move_ids.filtered(lambda m: m.repair_line_type == "add" and m.state in MISSING_STATES
                                            and m.product_id.is_storable):
+            # requested (RFQ), or confirmed and on its way (Odoo then links the receipt, not the order line)
             ordered = sum(line.product_uom._compute_quantity(line.product_qty, move.product_uom)
                           for line in move.created_purchase_line_ids if line.state != "cancel")
+            ordered += sum(incoming.product_uom._compute_quantity(incoming.product_uom_qty, move.product_uom)
+                           for incoming in move.move_orig_ids
+                           if incoming.purchase_line_id and incoming.state not in ("done", "cancel"))
             quantity = move.product_uom_qty - move.quantity - ordered
             if float_compare(quantity, 0, precision_rounding=move.product_uom.rounding) > 0:
                 missing.append((move, quantity))

@@ -94,7 +94,12 @@ class TestSpareParts(HttpCase):
         self.assertEqual(repair.with_user(self.front).purchase_count, 1)
         self.assertEqual(order.repair_count, 1)
         self.assertIn(order.name, repair.message_ids[0].body)
-        # ordered once: a second click finds nothing missing
+        # ordered once: a second click finds nothing missing, also once the order is confirmed
+        with self.assertRaisesRegex(UserError, "missing no part"):
+            repair.action_qualirepar_order_parts()
+        order.button_confirm()
+        self.assertEqual(order.repair_count, 1)
+        self.assertEqual(repair.purchase_count, 1)
         with self.assertRaisesRegex(UserError, "missing no part"):
             repair.action_qualirepar_order_parts()
 
@@ -102,6 +107,12 @@ class TestSpareParts(HttpCase):
         repair = self.repair(self.pump_piec)
         order, receipt = self.order_and_receive(repair, "LOT-PV-0042")
         self.assertEqual(receipt.state, "done")
+        # still linked both ways once confirmed and received
+        self.assertEqual(repair.purchase_count, 1)
+        self.assertEqual(repair.action_view_purchase_orders()["res_id"], order.id)
+        self.assertEqual(order.repair_count, 1)
+        self.assertEqual(order.action_view_repair_orders()["res_id"], repair.id)
+        self.assertEqual(order.order_line.qualirepar_repair_ids, repair)
         self.assertEqual(receipt.move_ids.qualirepar_part_origin, "piec", "the receipt keeps the origin")
         part = repair.move_ids
         self.assertEqual(part.state, "assigned", "the part received is reserved for its repair")
