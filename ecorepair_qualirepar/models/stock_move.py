@@ -21,7 +21,8 @@ class StockMove(models.Model):
             if move.purchase_line_id:
                 move.qualirepar_part_origin = move.purchase_line_id.qualirepar_part_origin
             else:
-                move.qualirepar_part_origin = (move.product_id.qualirepar_part_origin or "new") if move.repair_id else False
+                origin = move.product_id.qualirepar_part_origin or "new"
+                move.qualirepar_part_origin = origin if move.repair_id else False
 
     # ------------------------------------------------------------------ the customer's consent (D.224-35)
     def _qualirepar_check_part_consent(self):

@@ -10,7 +10,8 @@ class StockMoveLine(models.Model):
 
     qualirepar_repair_id = fields.Many2one(
         "repair.order", string="Repair", related="move_id.repair_id", store=True, index="btree_not_null")
-    qualirepar_part_origin = fields.Selection(string="Part origin", related="move_id.qualirepar_part_origin", store=True)
+    qualirepar_part_origin = fields.Selection(
+        string="Part origin", related="move_id.qualirepar_part_origin", store=True)
     qualirepar_receipt_move_id = fields.Many2one(
         "stock.move", string="Receipt of the part", compute="_compute_qualirepar_receipt_move_id", store=True,
         help="The supplier's receipt this part came in with.")

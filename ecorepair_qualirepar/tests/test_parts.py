@@ -221,7 +221,8 @@ class TestSpareParts(HttpCase):
                                                       ("company_id", "=", self.company.id)])
         self.assertEqual(rule.location_out_id, location)
         # another location chosen in the settings: the rule follows; none: the rule goes
-        shelf = self.env["stock.location"].create({"name": "Étagère réemploi", "location_id": self.warehouse.lot_stock_id.id})
+        shelf = self.env["stock.location"].create({"name": "Étagère réemploi",
+                                                   "location_id": self.warehouse.lot_stock_id.id})
         settings = self.env["res.config.settings"].create({"qualirepar_used_parts_location_id": shelf.id,
                                                             "qualirepar_reserve_parts_at_confirm": False})
         settings.execute()
