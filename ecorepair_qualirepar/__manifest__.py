@@ -38,6 +38,7 @@
         "views/product_views.xml",
         "views/res_config_settings_views.xml",
         "views/repair_order_views.xml",
+        "report/repair_signature_report.xml",
         "report/repair_intake_slip.xml",
         "report/repair_returns_report.xml",
         "views/qualirepar_menus.xml",
@@ -64,6 +65,7 @@
         "views/qualirepar_legal_views.xml",
         "report/qualirepar_bonus_poster.xml",
         "views/qualirepar_bonus_page_templates.xml",
+        "views/repair_order_signature_views.xml",
     ],
     "demo": [
         "demo/qualirepar_users_demo.xml",

@@ -39,4 +39,5 @@ from . import repair_order_survey
 from . import qualirepar_product_document
 from . import repair_order_document
 from . import repair_order_sms
+from . import repair_order_signature
 from . import res_partner_sms
