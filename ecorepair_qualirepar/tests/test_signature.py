@@ -192,7 +192,7 @@ class TestSignaturePdf(SignatureCase, HttpCase):
         repair = self.signed_repair(qualirepar_fault_description="L'écran reste noir")
         repair.qualirepar_consent_piec = True  # after the signature
         text = self.render("ecorepair_qualirepar.report_intake_slip", repair)
-        for expected in ("Intake slip", "Customer's signature", "and I give my consents as ticked above",
+        for expected in ("Intake slip", "Customer's signature", "confirm the fault I described and give my consents as ticked above",
                          "Signed by Marie Dupont on", "on the repairer's device", "☑ I agree that my personal data",
                          "☐ I accept used or reconditioned spare parts",
                          "The consents above are those the customer signed; they were changed on the repair file "
