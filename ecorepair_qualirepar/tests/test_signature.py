@@ -152,7 +152,8 @@ class TestSignature(SignatureCase):
         repair = self.repair(qualirepar_nameplate_photo=PNG)
         claim = self.invoiced_claim(repair)
         accountant = new_test_user(self.env, "sign_accountant",
-                                   groups="ecorepair_qualirepar.group_qualirepar_accountant", company_id=self.company.id)
+                                   groups="ecorepair_qualirepar.group_qualirepar_accountant",
+                                   company_id=self.company.id)
         claim.with_user(accountant).write({"consumer_document": SIGNED, "consumer_document_name": "attestation.pdf"})
         self.assertEqual(claim.consumer_document_origin, "scan")
         claim.with_user(accountant).action_check()
@@ -183,16 +184,20 @@ class TestSignaturePdf(SignatureCase, HttpCase):
         return " ".join(text.decode().replace("\u200b", "").split())
 
     def render(self, report, repair):
+        """The text of the report's PDF; the document keeps to one page with the customer's signature."""
         pdf, kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
             report, repair.ids)
         self.assertEqual(kind, "pdf")
+        pages = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+        self.assertEqual(pages.count(b"\f"), 1, "one page")
         return self.pdf_text(pdf)
 
     def test_intake_slip_and_hand_back_receipt(self):
         repair = self.signed_repair(qualirepar_fault_description="L'écran reste noir")
         repair.qualirepar_consent_piec = True  # after the signature
         text = self.render("ecorepair_qualirepar.report_intake_slip", repair)
-        for expected in ("Intake slip", "Customer's signature", "confirm the fault I described and give my consents as ticked above",
+        for expected in ("Intake slip", "Customer's signature",
+                         "confirm the fault I described and give my consents as ticked above",
                          "Signed by Marie Dupont on", "on the repairer's device", "☑ I agree that my personal data",
                          "☐ I accept used or reconditioned spare parts",
                          "The consents above are those the customer signed; they were changed on the repair file "
