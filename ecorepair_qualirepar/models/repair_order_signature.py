@@ -131,8 +131,9 @@ class RepairOrder(models.Model):
         """(kind, report) of the repair's best signed document: the hand-back receipt once signed, else the
         signed intake slip; (False, False) when the customer has signed neither."""
         self.ensure_one()
-        if self.qualirepar_handback_signature:
+        repair = self.with_context(bin_size=True)  # whether signed, not the drawings
+        if repair.qualirepar_handback_signature:
             return "handback", "ecorepair_qualirepar.report_qualirepar_handback_receipt"
-        if self.qualirepar_intake_signature:
+        if repair.qualirepar_intake_signature:
             return "intake", "ecorepair_qualirepar.report_intake_slip"
         return False, False
