@@ -52,14 +52,16 @@ class RepairOrder(models.Model):
         """The signatures, their names and dates, and the consents as signed change only with a new signature,
         which the add-on stamps."""
         changes = super()._qualirepar_guarded_changes(vals)
-        for kind, (image, *stamps) in SIGNATURES.items():
+        for kind, (image, signed_by, signed_on) in SIGNATURES.items():
             if vals.get(image):
                 continue
-            names = {image, *stamps, *(SIGNED_CONSENTS if kind == "intake" else ())}
-            if not self:
+            names = {image, signed_on, *(SIGNED_CONSENTS if kind == "intake" else ())}
+            if not self:  # the signer's name may be typed before the signature
                 changes |= {name for name in names & vals.keys() if vals[name]}
             else:
                 changes |= self._qualirepar_changed(vals, names)
+                if signed_by in vals and (signed := self.filtered(image)):
+                    changes |= signed._qualirepar_changed(vals, {signed_by})
         return changes
 
     def _qualirepar_stamp_signature(self, kind, vals):
@@ -131,9 +133,8 @@ class RepairOrder(models.Model):
         """(kind, report) of the repair's best signed document: the hand-back receipt once signed, else the
         signed intake slip; (False, False) when the customer has signed neither."""
         self.ensure_one()
-        repair = self.with_context(bin_size=True)  # whether signed, not the drawings
-        if repair.qualirepar_handback_signature:
+        if self.qualirepar_handback_signature:
             return "handback", "ecorepair_qualirepar.report_qualirepar_handback_receipt"
-        if repair.qualirepar_intake_signature:
+        if self.qualirepar_intake_signature:
             return "intake", "ecorepair_qualirepar.report_intake_slip"
         return False, False

@@ -101,9 +101,10 @@ class TestSignature(SignatureCase):
         with self.assertRaisesRegex(ValidationError, "is not repaired yet"):
             repair.with_user(self.workshop).qualirepar_handback_signature = PNG
         self.done(repair)
-        repair.with_user(self.workshop).write({"qualirepar_handback_signature": PNG,
-                                               "qualirepar_handback_signed_by": "Paul Dupont"})
-        self.assertEqual(repair.qualirepar_handback_signed_by, "Paul Dupont", "someone else collected it")
+        # Someone else collects the device: the name is typed first, then the signature drawn.
+        repair.with_user(self.workshop).qualirepar_handback_signed_by = "Paul Dupont"
+        repair.with_user(self.workshop).qualirepar_handback_signature = PNG
+        self.assertEqual(repair.qualirepar_handback_signed_by, "Paul Dupont")
         self.assertTrue(repair.qualirepar_handback_signed_on)
         self.assertEqual(repair.qualirepar_delivered_date, repair.qualirepar_handback_signed_on,
                          "the signature records the hand-back")
