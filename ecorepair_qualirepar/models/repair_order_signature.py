@@ -1,8 +1,9 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
+from .qualirepar_access import MANAGER
 from .qualirepar_claim_check import CHECKED_STATES
 
 # The customer's signatures of a repair: (image, signer's name, date) of each moment the customer signs.
@@ -15,6 +16,7 @@ SIGNED_CONSENTS = {
     "qualirepar_intake_signed_consent_gdpr": "qualirepar_consent_gdpr",
     "qualirepar_intake_signed_consent_piec": "qualirepar_consent_piec",
 }
+SIGNATURE_FIELDS = {name for names in SIGNATURES.values() for name in names} | set(SIGNED_CONSENTS)
 
 
 class RepairOrder(models.Model):
@@ -63,6 +65,17 @@ class RepairOrder(models.Model):
                 if signed_by in vals and (signed := self.filtered(image)):
                     changes |= signed._qualirepar_changed(vals, {signed_by})
         return changes
+
+    def _qualirepar_check_guarded(self, vals):
+        if not (self.env.su or self.env.user.has_group(MANAGER)):
+            changed = self._qualirepar_guarded_changes(vals) & SIGNATURE_FIELDS
+            if changed:
+                raise AccessError(self.env._(
+                    "The customer's signature is evidence: %(fields)s change only with a new signature drawn by the "
+                    "customer. Ask a QualiRépar manager if a name or a date is wrong.",
+                    fields=", ".join(sorted(f"“{self._fields[name]._description_string(self.env)}”"
+                                            for name in changed))))
+        return super()._qualirepar_check_guarded(vals)
 
     def _qualirepar_stamp_signature(self, kind, vals):
         """``vals`` with the stamps of the new signature ``kind`` it holds, for this repair (or a new one)."""

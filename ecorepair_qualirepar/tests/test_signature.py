@@ -76,7 +76,7 @@ class TestSignature(SignatureCase):
         for values in ({"qualirepar_intake_signature": False}, {"qualirepar_intake_signed_by": "Quelqu'un"},
                        {"qualirepar_intake_signed_on": "2020-01-01 10:00:00"},
                        {"qualirepar_intake_signed_consent_piec": True}):
-            with self.subTest(values=values), self.assertRaises(AccessError):
+            with self.subTest(values=values), self.assertRaisesRegex(AccessError, "signature is evidence"):
                 as_workshop.write(values)
         with self.assertRaises(AccessError):
             self.env["repair.order"].with_user(self.workshop).create({
