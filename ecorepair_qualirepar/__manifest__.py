@@ -41,6 +41,7 @@
         "views/product_views.xml",
         "views/res_config_settings_views.xml",
         "views/repair_order_views.xml",
+        "report/repair_signature_report.xml",
         "report/repair_intake_slip.xml",
         "report/repair_returns_report.xml",
         "views/qualirepar_menus.xml",
@@ -69,6 +70,7 @@
         "views/qualirepar_bonus_page_templates.xml",
         "views/qualirepar_parts_views.xml",
         "report/qualirepar_parts_report.xml",
+        "views/repair_order_signature_views.xml",
     ],
     "demo": [
         "demo/qualirepar_users_demo.xml",

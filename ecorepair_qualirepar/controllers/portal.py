@@ -7,7 +7,8 @@ from odoo.addons.sale.controllers.portal import CustomerPortal
 
 # The repair's reports a customer may download from its page.
 REPORTS = {"intake_slip": "ecorepair_qualirepar.action_report_qualirepar_intake_slip",
-           "verification": "ecorepair_qualirepar.action_report_qualirepar_verification"}
+           "verification": "ecorepair_qualirepar.action_report_qualirepar_verification",
+           "handback_receipt": "ecorepair_qualirepar.action_report_qualirepar_handback_receipt"}
 
 
 class RepairPortal(CustomerPortal):
@@ -65,7 +66,8 @@ class RepairPortal(CustomerPortal):
                 website=True)
     def portal_my_repair_report(self, repair_id, report, access_token=None, **kw):
         repair_sudo = self._qualirepar_repair(repair_id, access_token)
-        if repair_sudo is None or report not in REPORTS or (report == "verification" and repair_sudo.state != "done"):
+        if repair_sudo is None or report not in REPORTS or (report == "verification" and repair_sudo.state != "done") \
+                or (report == "handback_receipt" and not repair_sudo.qualirepar_handback_signature):
             return request.redirect("/my")
         return self._show_report(repair_sudo, "pdf", REPORTS[report], download=True)
 

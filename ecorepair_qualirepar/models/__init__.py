@@ -42,6 +42,7 @@ from . import repair_order_survey
 from . import qualirepar_product_document
 from . import repair_order_document
 from . import repair_order_sms
+from . import repair_order_signature
 from . import res_partner_sms
 from . import repair_order_parts
 from . import stock_lot

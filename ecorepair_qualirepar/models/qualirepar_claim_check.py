@@ -202,6 +202,7 @@ class QualireparClaim(models.Model):
 
     def _qualirepar_check_documents(self):
         if not self._qualirepar_has_consumer_document():
-            return [self.env._("The customer's signed document (signed quote or attestation) is missing: attach "
-                               "its scan to the claim.")]
+            return [self.env._("The customer's signed document is missing: have the customer sign the intake slip "
+                               "or the hand-back receipt on the repair (QualiRépar page), or attach the scan of the "
+                               "signed quote or attestation to the claim.")]
         return []

@@ -4,10 +4,22 @@ import mimetypes
 from odoo import api, fields, models
 from odoo.tools.mimetypes import guess_mimetype
 
+from .qualirepar_claim_check import CHECKED_STATES
 
 # Marks the invoice PDF rendered once the invoice was paid (it shows the payments).
 PAID_INVOICE = "paid invoice"
 OCTET_STREAM = "application/octet-stream"
+# Where the customer's signed document comes from; the add-on's own, best last (a better one replaces a lesser one
+# while the claim is checked).
+DOCUMENT_ORIGINS = [
+    ("scan", "Attached by hand"),
+    ("quote", "Quote signed online"),
+    ("intake", "Signed intake slip"),
+    ("handback", "Signed hand-back receipt"),
+]
+SIGNED_ORIGINS = ("quote", "intake", "handback")
+# The file names sent to the organisms (French, as the organisms read them).
+SIGNED_FILE_NAMES = {"intake": "bon-de-prise-en-charge-signe-%s.pdf", "handback": "bon-de-restitution-signe-%s.pdf"}
 
 
 class QualireparClaim(models.Model):
@@ -21,6 +33,10 @@ class QualireparClaim(models.Model):
         help="The signed quote or the consumer's attestation, scanned. Not needed when the quote was signed "
         "online: its PDF is then sent.")
     consumer_document_name = fields.Char(copy=False)
+    consumer_document_origin = fields.Selection(
+        DOCUMENT_ORIGINS, string="Customer's document", readonly=True, copy=False,
+        help="The hand-back receipt or the intake slip the customer signed on the shop's phone becomes the "
+        "claim's document by itself, while the claim is checked; a scan attached by hand is kept.")
     quote_signed = fields.Boolean(
         string="Quote signed online", compute="_compute_quote_signed",
         help="The customer signed the quote in Odoo: the signed quote is the customer's document.")
@@ -37,6 +53,41 @@ class QualireparClaim(models.Model):
         """The repair's quote, when the customer signed it in Odoo."""
         orders = self.invoice_id.invoice_line_ids.sale_line_ids.order_id
         return orders.filtered(lambda o: o.signature and o.qualirepar_repair_id == self.repair_id)[:1]
+
+    def _qualirepar_guarded_changes(self, vals):
+        """A document attached by hand says so (its origin is the add-on's, written with it)."""
+        changes = super()._qualirepar_guarded_changes(vals)
+        if "consumer_document" in vals and (vals.get("consumer_document_origin") or False) == (
+                "scan" if vals["consumer_document"] else False):
+            changes.discard("consumer_document_origin")
+        return changes
+
+    def write(self, vals):
+        if "consumer_document" in vals and "consumer_document_origin" not in vals:
+            vals = {**vals, "consumer_document_origin": "scan" if vals["consumer_document"] else False}
+        return super().write(vals)
+
+    def _qualirepar_apply_check(self):
+        self.filtered(lambda c: c.state in CHECKED_STATES)._qualirepar_attach_signed_document()
+        return super()._qualirepar_apply_check()
+
+    def _qualirepar_attach_signed_document(self, renewed=False):
+        """The repair's signed document (hand-back receipt, else intake slip) becomes the customer's document of
+        the claims that have none, or only a lesser one of the add-on's; ``renewed``: the customer signed again,
+        the document of the add-on is made again."""
+        ranks = [origin for origin, _label in DOCUMENT_ORIGINS]
+        for claim in self.sudo():
+            kind, report = claim.repair_id._qualirepar_signed_document()
+            origin = claim.consumer_document_origin
+            if not kind or (claim.consumer_document and not (
+                    origin in SIGNED_ORIGINS and (ranks.index(kind) > ranks.index(origin)
+                                                 or (renewed and origin == kind)))):
+                continue
+            claim.write({
+                "consumer_document": base64.b64encode(claim._qualirepar_render_pdf(report, claim.repair_id)),
+                "consumer_document_name": SIGNED_FILE_NAMES[kind] % claim.repair_id.name.replace("/", "_"),
+                "consumer_document_origin": kind,
+            })
 
     def _qualirepar_has_consumer_document(self):
         return bool(self.consumer_document or self._qualirepar_signed_quote())
@@ -71,6 +122,7 @@ class QualireparClaim(models.Model):
                 "consumer_document": base64.b64encode(self._qualirepar_render_pdf("sale.action_report_saleorder",
                                                                                   order)),
                 "consumer_document_name": f"{order.name.replace('/', '_')}-signe.pdf",
+                "consumer_document_origin": "quote",
             })
         if not self.consumer_document:
             return None

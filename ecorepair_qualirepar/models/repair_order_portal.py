@@ -111,6 +111,9 @@ class RepairOrder(models.Model):
         if self.state == "done":
             documents.append({"name": _("Verification report"),
                               "url": self.get_portal_url(suffix="/report/verification")})
+        if self.qualirepar_handback_signature:
+            documents.append({"name": _("Hand-back receipt"),
+                              "url": self.get_portal_url(suffix="/report/handback_receipt")})
         documents += [{"name": document.name, "url": self.get_portal_url(suffix=f"/document/{document.id}")}
                       for document in self._qualirepar_customer_documents()]
         return documents

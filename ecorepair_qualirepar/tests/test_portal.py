@@ -4,6 +4,7 @@ from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .test_claim_transmission import PNG
 from .test_intake import IntakeCase
 
 
@@ -189,6 +190,10 @@ class TestPortalRoutes(PortalCase):
             "name": "Manuel Serie 4", "document_type": "manual", "customer_visible": True,
             "product_tmpl_id": self.washer.product_tmpl_id.id, "datas": base64.b64encode(b"%PDF-1.4 notice"),
             "filename": "notice.pdf"})
+        self.assertNotIn("/report/handback_receipt", self.visit("marie", repair.access_url).text)
+        self.assertNotEqual(self.visit("marie", f"{repair.access_url}/report/handback_receipt").headers.get(
+            "Content-Type"), "application/pdf", "no receipt before the customer signs it")
+        repair.qualirepar_handback_signature = PNG
         token = repair._portal_ensure_token()
         routes = {
             "page": (repair.access_url, lambda r: repair.name in r.text),
@@ -196,6 +201,8 @@ class TestPortalRoutes(PortalCase):
                             lambda r: r.headers.get("Content-Type") == "application/pdf"),
             "verification": (f"{repair.access_url}/report/verification",
                              lambda r: r.headers.get("Content-Type") == "application/pdf"),
+            "hand-back receipt": (f"{repair.access_url}/report/handback_receipt",
+                                  lambda r: r.headers.get("Content-Type") == "application/pdf"),
             "document": (f"{repair.access_url}/document/{manual.id}", lambda r: r.content == b"%PDF-1.4 notice"),
         }
         visitors = [  # (visitor, token, may see)

@@ -1,0 +1,274 @@
+"""The customer's signature on the shop's phone, at intake and at hand-back, and the signed document of the claim."""
+
+import base64
+import io
+import subprocess
+
+import lxml.html
+from PIL import Image
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+
+from .common_bonus import BonusCase
+from .test_claim_transmission import PNG, SIGNED
+
+
+def html_text(content):
+    """The text of a report rendered as HTML (tests render reports so), tags removed and spaces folded."""
+    return " ".join(lxml.html.fromstring(base64.b64decode(content)).text_content().split())
+
+
+def _png(color):
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 20), color).save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue())
+
+
+# Another signature: a customer who signs again.
+PNG2 = _png("navy")
+
+
+class SignatureCase(BonusCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.workshop = new_test_user(cls.env, "sign_workshop", groups="ecorepair_qualirepar.group_qualirepar_user",
+                                     company_id=cls.company.id)
+
+    def signed_repair(self, **values):
+        """A laptop at intake with its nameplate photo and the GDPR consent, signed by the customer on the
+        workshop's phone."""
+        repair = self.repair(qualirepar_nameplate_photo=PNG, qualirepar_consent_gdpr=True, **values)
+        repair.with_user(self.workshop).qualirepar_intake_signature = PNG
+        return repair
+
+    def done(self, repair):
+        repair.write({"state": "done"})
+        return repair
+
+    def invoiced_claim(self, repair):
+        order = self.quote(repair, (self.labour, 100), (self.screen, 50))
+        order.action_confirm()
+        return self.invoice(order).qualirepar_claim_ids
+
+
+@tagged("post_install", "-at_install")
+class TestSignature(SignatureCase):
+
+    def test_intake_signature_is_stamped(self):
+        repair = self.signed_repair()
+        self.assertEqual(repair.qualirepar_intake_signed_by, "Marie Dupont", "the customer's name by default")
+        self.assertTrue(repair.qualirepar_intake_signed_on)
+        self.assertEqual((repair.qualirepar_intake_signed_consent_gdpr, repair.qualirepar_intake_signed_consent_piec),
+                         (True, False), "the consents as signed")
+        self.assertIn("The customer signed the intake slip (Marie Dupont).", repair.message_ids[0].body)
+        # A consent changed afterwards leaves what was signed.
+        repair.with_user(self.workshop).qualirepar_consent_piec = True
+        self.assertFalse(repair.qualirepar_intake_signed_consent_piec)
+        self.assertFalse(repair.qualirepar_handback_signature)
+
+    def test_a_signature_is_replaced_only_by_a_new_one(self):
+        repair = self.signed_repair()
+        as_workshop = repair.with_user(self.workshop)
+        for values in ({"qualirepar_intake_signature": False}, {"qualirepar_intake_signed_by": "Quelqu'un"},
+                       {"qualirepar_intake_signed_on": "2020-01-01 10:00:00"},
+                       {"qualirepar_intake_signed_consent_piec": True}):
+            with self.subTest(values=values), self.assertRaisesRegex(AccessError, "signature is evidence"):
+                as_workshop.write(values)
+        with self.assertRaises(AccessError):
+            self.env["repair.order"].with_user(self.workshop).create({
+                "partner_id": self.customer.id, "qualirepar_intake_signed_on": "2020-01-01 10:00:00"})
+        # The customer signs again, with the consent to used parts now: a new signature, stamped anew; a date
+        # given with it is not taken.
+        repair.qualirepar_consent_piec = True
+        as_workshop.write({"qualirepar_intake_signature": PNG2, "qualirepar_intake_signed_by": "Marie Dupont-Lefort",
+                           "qualirepar_intake_signed_on": "2020-01-01 10:00:00"})
+        self.assertEqual(repair.qualirepar_intake_signature, PNG2)
+        self.assertEqual(repair.qualirepar_intake_signed_by, "Marie Dupont-Lefort")
+        self.assertGreater(repair.qualirepar_intake_signed_on.year, 2020)
+        self.assertTrue(repair.qualirepar_intake_signed_consent_piec)
+        # The manager corrects a name.
+        manager = new_test_user(self.env, "sign_manager", groups="ecorepair_qualirepar.group_qualirepar_manager",
+                                company_id=self.company.id)
+        repair.with_user(manager).qualirepar_intake_signed_by = "Marie Dupont"
+        self.assertEqual(repair.qualirepar_intake_signed_by, "Marie Dupont")
+
+    def test_hand_back_signed_once_repaired(self):
+        repair = self.signed_repair()
+        with self.assertRaisesRegex(ValidationError, "is not repaired yet"):
+            repair.with_user(self.workshop).qualirepar_handback_signature = PNG
+        self.done(repair)
+        # Someone else collects the device: the name is typed first, then the signature drawn.
+        repair.with_user(self.workshop).qualirepar_handback_signed_by = "Paul Dupont"
+        repair.with_user(self.workshop).qualirepar_handback_signature = PNG
+        self.assertEqual(repair.qualirepar_handback_signed_by, "Paul Dupont")
+        self.assertTrue(repair.qualirepar_handback_signed_on)
+        self.assertEqual(repair.qualirepar_delivered_date, repair.qualirepar_handback_signed_on,
+                         "the signature records the hand-back")
+
+    def test_signed_intake_slip_is_the_claims_document(self):
+        """Nobody attaches anything: the claim of a repair signed at intake has the signed intake slip."""
+        claim = self.invoiced_claim(self.signed_repair())
+        self.assertEqual(claim.state, "to_send", claim.check_issues)
+        self.assertEqual(claim.consumer_document_origin, "intake")
+        self.assertEqual(claim.consumer_document_name,
+                         f"bon-de-prise-en-charge-signe-{claim.repair_id.name.replace('/', '_')}.pdf")
+        # Tests render reports as HTML (the PDF is checked in TestSignaturePdf).
+        document = html_text(claim.consumer_document)
+        self.assertIn("Intake slip", document)
+        self.assertIn("Signed by Marie Dupont", document)
+        self.assertEqual([d["kind"] for d in claim._qualirepar_documents()][-1], "consumer_validation")
+
+    def test_unsigned_repair_waits_for_its_document(self):
+        claim = self.invoiced_claim(self.repair(qualirepar_nameplate_photo=PNG))
+        self.assertEqual(claim.state, "to_fix")
+        self.assertIn("have the customer sign the intake slip or the hand-back receipt", claim.check_issues)
+        self.assertFalse(claim.consumer_document)
+        # The customer signs when collecting the device: the claim takes the receipt and is ready.
+        self.done(claim.repair_id).with_user(self.workshop).qualirepar_handback_signature = PNG
+        self.assertEqual(claim.consumer_document_origin, "handback")
+        self.assertEqual(claim.state, "to_send", claim.check_issues)
+
+    def test_hand_back_receipt_preferred(self):
+        repair = self.done(self.signed_repair())
+        repair.with_user(self.workshop).qualirepar_handback_signature = PNG
+        claim = self.invoiced_claim(repair)
+        self.assertEqual(claim.consumer_document_origin, "handback")
+        self.assertIn("Hand-back receipt", html_text(claim.consumer_document))
+        self.assertTrue(claim.consumer_document_name.startswith("bon-de-restitution-signe-"))
+
+    def test_intake_slip_replaced_by_the_hand_back_receipt(self):
+        """Invoiced before the customer collected the device: the intake slip, then the receipt once signed."""
+        repair = self.signed_repair()
+        claim = self.invoiced_claim(repair)
+        self.assertEqual(claim.consumer_document_origin, "intake")
+        self.done(repair).with_user(self.workshop).qualirepar_handback_signature = PNG
+        self.assertEqual(claim.consumer_document_origin, "handback")
+        self.assertEqual(claim.state, "to_send")
+
+    def test_a_scan_attached_by_hand_is_kept(self):
+        repair = self.repair(qualirepar_nameplate_photo=PNG)
+        claim = self.invoiced_claim(repair)
+        accountant = new_test_user(self.env, "sign_accountant",
+                                   groups="ecorepair_qualirepar.group_qualirepar_accountant",
+                                   company_id=self.company.id)
+        claim.with_user(accountant).write({"consumer_document": SIGNED, "consumer_document_name": "attestation.pdf"})
+        self.assertEqual(claim.consumer_document_origin, "scan")
+        claim.with_user(accountant).action_check()
+        self.assertEqual(claim.state, "to_send", claim.check_issues)
+        with self.assertRaises(AccessError):
+            claim.with_user(accountant).consumer_document_origin = "handback"
+        self.done(repair).with_user(self.workshop).qualirepar_handback_signature = PNG
+        self.assertEqual((claim.consumer_document, claim.consumer_document_origin), (SIGNED, "scan"))
+
+    def test_quote_signed_online_still_counts(self):
+        repair = self.repair(qualirepar_nameplate_photo=PNG)
+        order = self.quote(repair, (self.labour, 100), (self.screen, 50))
+        order.action_confirm()
+        order.signature = PNG
+        claim = self.invoice(order).qualirepar_claim_ids
+        self.assertEqual(claim.state, "to_send", claim.check_issues)
+        self.assertFalse(claim.consumer_document, "rendered when sent")
+        claim._qualirepar_documents()
+        self.assertEqual(claim.consumer_document_origin, "quote")
+
+
+@tagged("post_install", "-at_install")
+class TestSignaturePdf(SignatureCase, HttpCase):
+    """The signed documents as PDF (wkhtmltopdf fetches the assets from the server), and the stamps over RPC."""
+
+    def pdf_text(self, content):
+        text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True).stdout
+        return " ".join(text.decode().replace("\u200b", "").split())
+
+    def render(self, report, repair):
+        """The text of the report's PDF; the document keeps to one page with the customer's signature."""
+        pdf, kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
+            report, repair.ids)
+        self.assertEqual(kind, "pdf")
+        pages = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+        self.assertEqual(pages.count(b"\f"), 1, "one page")
+        return self.pdf_text(pdf)
+
+    def test_intake_slip_and_hand_back_receipt(self):
+        repair = self.signed_repair(qualirepar_fault_description="L'écran reste noir")
+        repair.qualirepar_consent_piec = True  # after the signature
+        text = self.render("ecorepair_qualirepar.report_intake_slip", repair)
+        for expected in ("Intake slip", "Customer's signature",
+                         "confirm the fault I described and give my consents as ticked above",
+                         "Signed by Marie Dupont on", "on the repairer's device", "☑ I agree that my personal data",
+                         "☐ I accept used or reconditioned spare parts",
+                         "The consents above are those the customer signed; they were changed on the repair file "
+                         "afterwards."):
+            self.assertIn(expected, text)
+
+        order = self.quote(repair, (self.labour, 100), (self.screen, 50))
+        order.action_confirm()
+        self.done(repair).with_user(self.workshop).qualirepar_handback_signature = PNG
+        text = self.render("ecorepair_qualirepar.report_qualirepar_handback_receipt", repair)
+        for expected in (f"Hand-back receipt {repair.name}", "Galaxy Book 3", "R5CW12ABCDE", "L'écran reste noir",
+                         "Work done", "Remplacement de l'écran", "Service Main-d'œuvre atelier",
+                         "Part Écran 15 pouces × 1.00 (New)", "Repair warranty: 3 months",
+                         "By signing, I acknowledge that I collected the device described above",
+                         "Signed by Marie Dupont on"):
+            self.assertIn(expected, text)
+
+    def test_claim_has_the_signed_pdf(self):
+        repair = self.signed_repair()
+        order = self.quote(repair, (self.labour, 100), (self.screen, 50)).with_context(force_report_rendering=True)
+        order.action_confirm()
+        claim = self.invoice(order).qualirepar_claim_ids
+        content = base64.b64decode(claim.consumer_document)
+        self.assertTrue(content.startswith(b"%PDF"))
+        text = self.pdf_text(content)
+        self.assertIn(f"Intake slip {repair.name}", text)
+        self.assertIn("Signed by Marie Dupont on", text)
+
+    def test_stamps_refused_over_rpc(self):
+        """The workshop's clerk calls write over JSON-RPC: the stamps are refused, a new signature is stamped by
+        the server."""
+        repair = self.signed_repair()
+        self.authenticate(self.workshop.login, self.workshop.login)
+
+        def write(values):
+            return self.make_jsonrpc_request("/web/dataset/call_kw/repair.order/write", {
+                "model": "repair.order", "method": "write", "args": [repair.ids, values], "kwargs": {}})
+
+        for values in ({"qualirepar_intake_signed_on": "2020-01-01 10:00:00"},
+                       {"qualirepar_intake_signed_by": "Quelqu'un"}, {"qualirepar_intake_signature": False}):
+            with self.subTest(values=values), self.assertRaises(JsonRpcException) as refused:
+                write(values)
+            self.assertEqual(refused.exception.args[0], "odoo.exceptions.AccessError")
+        write({"qualirepar_intake_signature": PNG2.decode(), "qualirepar_intake_signed_on": "2020-01-01 10:00:00"})
+        repair.invalidate_recordset()
+        self.assertEqual(repair.qualirepar_intake_signature, PNG2)
+        self.assertGreater(repair.qualirepar_intake_signed_on.year, 2020)
+
+
+@tagged("post_install", "-at_install")
+class TestSignatureTour(SignatureCase, HttpCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_customer_signs_at_intake_on_a_phone(self):
+        """The workshop's clerk hands the phone to the customer, who signs the intake slip; the claim of the repair,
+        once invoiced, has the signed slip without anyone attaching it."""
+        repair = self.repair(qualirepar_nameplate_photo=PNG, qualirepar_consent_gdpr=True)
+        self.start_tour(f"/odoo/action-repair.action_repair_order_tree/{repair.id}", "qualirepar_signature_tour",
+                        login=self.workshop.login)
+        drawing = Image.open(io.BytesIO(base64.b64decode(repair.qualirepar_intake_signature)))
+        self.assertTrue(drawing.getchannel("A").getbbox(), "a stroke was drawn on the transparent canvas")
+        self.assertEqual(repair.qualirepar_intake_signed_by, "Marie Dupont")
+        self.assertTrue(repair.qualirepar_intake_signed_consent_gdpr)
+
+        order = self.quote(repair, (self.labour, 100), (self.screen, 50)).with_context(force_report_rendering=True)
+        order.action_confirm()
+        claim = self.invoice(order).qualirepar_claim_ids
+        self.assertEqual(claim.state, "to_send", claim.check_issues)
+        self.assertEqual(claim.consumer_document_origin, "intake")
+        text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=base64.b64decode(claim.consumer_document),
+                              capture_output=True, check=True).stdout.decode()
+        self.assertIn("Signed by Marie Dupont on", " ".join(text.split()))
