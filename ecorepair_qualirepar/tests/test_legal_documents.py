@@ -148,6 +148,9 @@ class TestLegalDocuments(BonusCase, HttpCase):
         self.assertIn(MEDIATOR, text)
         self.assertNotIn("40 €", text, "the recovery fee is for business customers")
         self.assertNotIn("acquittée", text)
+        # The bonus is printed deducted, not as a payment of the customer ("Paid on … 50.00 €, Amount Due 130.00 €").
+        self.assertNotIn("Paid on", text)
+        self.assertNotIn("Amount Due", text)
         self.assertIdentityOnce(self.html("account.account_invoices", invoice))
 
         self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
@@ -155,6 +158,8 @@ class TestLegalDocuments(BonusCase, HttpCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         text = self.pdf("account.account_invoices", invoice)
         self.assertRegex(text, r'Paid invoice \("facture acquittée"\): 130\.00 € paid on 11/28/2026 by \w+')
+        self.assertEqual(text.count("Paid on"), 1, "the customer's payment only")
+        self.assertIn("Paid on 11/28/2026 130.00 € Amount Due 0.00 €", text)
 
     def test_invoice_of_a_business_customer(self):
         repair = self.repair()
