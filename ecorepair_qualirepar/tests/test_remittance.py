@@ -96,7 +96,9 @@ class TestRemittance(EcologicBonusCase):
         self.assertEqual(claims[2].activity_ids.summary, "Reimbursement discrepancy")
         self.assertFalse((claims[0] | claims[1]).activity_ids)
 
-        # The top-up: only the short-paid claim is still open; 5 € close it.
+        # The top-up: only the short-paid claim is still open; 5 € close it. ecosystem alone has claims to pay.
+        self.assertEqual(self.env["qualirepar.remittance.wizard"].with_user(self.accountant).default_get(
+            ["partner_id"])["partner_id"], self.ecosystem.id)
         wizard = self.env["qualirepar.remittance.wizard"].with_user(self.accountant).create(
             {"partner_id": self.ecosystem.id, "amount": 5, "reference": "VIR ECOSYSTEM 2025-0050"})
         self.assertEqual(wizard.line_ids.claim_id, claims[2])
@@ -159,7 +161,8 @@ class TestRemittance(EcologicBonusCase):
         ecologic_claim = self.ecologic_claim()
         with self.assertRaisesRegex(UserError, "several eco-organisms"):
             self.wizard(ecosystem_claim | ecologic_claim, 100)
-        # From the menu: the organism is chosen, its open claims come up.
+        # From the menu: the organism is chosen, its open claims come up (it is proposed when it is the only one).
+        self.assertFalse(self.env["qualirepar.remittance.wizard"].default_get(["partner_id"]).get("partner_id"))
         wizard = self.env["qualirepar.remittance.wizard"].create({"partner_id": self.ecologic.id, "amount": 50})
         self.assertEqual(wizard.organism_ids, self.ecosystem | self.ecologic)
         self.assertEqual(wizard.line_ids.claim_id, ecologic_claim)

@@ -41,6 +41,13 @@ class QualireparRemittanceWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if self.env.context.get("active_model") != "qualirepar.claim":
+            # From the menu: the organism, when only one has claims to pay.
+            if "partner_id" in fields_list and not values.get("partner_id"):
+                company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
+                organisms = self.env["qualirepar.claim"]._read_group(
+                    [("company_id", "=", company.id), *OPEN_CLAIM_DOMAIN], ["partner_id"])
+                if len(organisms) == 1:
+                    values["partner_id"] = organisms[0][0].id
             return values
         _ = self.env._
         claims = self.env["qualirepar.claim"].browse(self.env.context.get("active_ids"))
