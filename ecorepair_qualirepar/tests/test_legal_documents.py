@@ -211,13 +211,20 @@ class TestLegalDocuments(BonusCase, HttpCase):
         order = self.quote(repair, (self.labour, 100), (self.screen, 50))
         order.action_confirm()
         invoice = self.invoice(order)
-        records = {"repair.order": repair, "res.company": self.company}
+        tracked = self._create_product(name="Carte mère Galaxy Book", type="consu", is_storable=True,
+                                       tracking="lot", lst_price=120)
+        lot = self.env["stock.lot"].create({"name": "LOT-CM-2026-01", "product_id": tracked.id,
+                                            "company_id": self.company.id})
+        records = {"repair.order": repair, "res.company": self.company, "stock.lot": lot}
         key_words = {
             "ecorepair_qualirepar.action_report_qualirepar_intake_slip": ("Intake slip", "Customer's signature"),
             "ecorepair_qualirepar.action_report_qualirepar_verification": ("Galaxy Book 3", "Répar'Lyon"),
             "ecorepair_qualirepar.action_report_qualirepar_returns": ("Devices back within the repair warranty",),
             "ecorepair_qualirepar.action_report_qualirepar_bonus_poster": ("Bonus réparation QualiRépar",),
             "ecorepair_qualirepar.action_report_qualirepar_price_notice": ("Prices of our repair services",),
+            "ecorepair_qualirepar.action_report_qualirepar_parts_trace": ("Parts traceability", "Galaxy Book 3"),
+            "ecorepair_qualirepar.action_report_qualirepar_lot_trace": ("Repairs of the lot LOT-CM-2026-01",
+                                                                       "Carte mère Galaxy Book"),
         }
         reports = self.env["ir.actions.report"].search([("report_name", "=like", "ecorepair_qualirepar.%")])
         self.assertEqual(set(reports.mapped(lambda r: r.get_external_id()[r.id])), set(key_words),
