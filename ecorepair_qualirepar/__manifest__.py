@@ -14,6 +14,7 @@
         "stock",
         "account",
         "account_edi_ubl_cii",
+        "l10n_fr_account",
         "portal",
         "sms",
         "survey",

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
 
 # The claims whose invoice can no longer change: the organism has it (README "The accounting model").
 CLAIM_STATES_SENT = ("sent", "approved", "paid", "to_refund")
@@ -88,8 +89,8 @@ class AccountMove(models.Model):
                     text = self.env._("Bonus réparation of %(repair)s (%(before)s) removed: no bonus on "
                                       "%(date)s. %(why)s")
                 move.message_post(body=Markup("<p>%s</p>") % (text % {
-                    "repair": repair.name, "before": repair._qualirepar_money(before),
-                    "after": repair._qualirepar_money(bonus), "date": fields.Date.to_string(day),
+                    "repair": repair.name, "before": format_amount(self.env, before, move.currency_id),
+                    "after": format_amount(self.env, bonus, move.currency_id), "date": format_date(self.env, day),
                     "why": message or ""}))
 
     def _post(self, soft=True):

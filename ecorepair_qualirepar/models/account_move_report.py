@@ -30,6 +30,19 @@ class AccountMove(models.Model):
                               total_amount_currency=tax_totals["total_amount_currency"] + added)
         return qualirepar_report_totals(tax_totals, bonuses, self.currency_id)
 
+    def _qualirepar_operation_scopes(self):
+        """What the repair invoice sells, for l10n_fr's "Operation type": "service" and/or "consu", from the
+        products of its lines (labour and travel are services, parts are goods), rather than from the scope of
+        their taxes: the French chart's default 20 % tax is the goods' one, also on labour."""
+        self.ensure_one()
+        scopes = set()
+        for line in self.invoice_line_ids.filtered(lambda l: l.display_type == "product" and not l.qualirepar_is_bonus):
+            if line.product_id.type in ("service", "consu"):
+                scopes.add(line.product_id.type)
+            else:
+                scopes.update(scope for scope in line.tax_ids.mapped("tax_scope") if scope)
+        return sorted(scopes)
+
     def _qualirepar_business_customer(self):
         """A business customer: the invoice then states the payment terms, penalties and the 40 € fee (D.441-5)."""
         self.ensure_one()

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
 
 from .qualirepar_access import ACCOUNTANT, check_role
 from .qualirepar_backend import ORGANISMS
@@ -18,6 +19,35 @@ CLAIM_STATES = [
     ("written_off", "Written off"),
     ("cancel", "Cancelled"),
 ]
+# The columns of the claims' kanban, in the order of the workflow; the other states follow when they have claims.
+KANBAN_STATES = ("to_fix", "to_send", "sent", "approved", "paid", "rejected")
+
+
+class Issue(str):
+    """What a check found, in words, and the record where a person fixes it (the company, the customer, the
+    repair, the invoice, the connection…), if any."""
+
+    __slots__ = ("record",)
+
+    def __new__(cls, text, record=None):
+        issue = super().__new__(cls, text)
+        issue.record = record
+        return issue
+
+
+def issues_html(env, issues):
+    """The issues as a list, each with a link to the record where it is fixed."""
+    items = Markup()
+    for issue in issues:
+        record = getattr(issue, "record", None)
+        link = Markup("")
+        if record:
+            link = Markup(' <a href="/odoo/%s/%s" class="text-nowrap"><i class="fa fa-arrow-right me-1"></i>%s</a>'
+                          ) % (record._name, record.id, env._("Open %s", record.sudo().display_name))
+        items += Markup("<li>%s%s</li>") % (str(issue), link)
+    return Markup('<ul class="mb-0 ps-3">%s</ul>') % items if items else False
+
+
 # Before these, the organism has not received the claim: it may still be withdrawn.
 STATES_BEFORE_SENDING = ("to_fix", "to_send", "sending")
 
@@ -84,11 +114,18 @@ class QualireparClaim(models.Model):
     payment_move_id = fields.Many2one("account.move", string="Remittance entry", readonly=True, copy=False,
                                       check_company=True)
     state = fields.Selection(CLAIM_STATES, default="to_send", required=True, readonly=True, tracking=True,
-                             index=True)
+                             index=True, group_expand="_group_expand_states")
 
     _sql_constraints = [
         ("bonus_line_uniq", "unique(bonus_line_id)", "This bonus already has a claim."),
     ]
+
+    @api.model
+    def _group_expand_states(self, states, domain):
+        """The kanban's columns in the order of the workflow (to fix → to send → sent → approved → paid →
+        rejected), then the other states that have claims."""
+        return [*KANBAN_STATES, *(state for state, _label in CLAIM_STATES
+                                  if state in states and state not in KANBAN_STATES)]
 
     def _qualirepar_guarded_changes(self, vals):
         """Everything but the organism's reference (typed by a person who found a claim on the organism's site),
@@ -153,8 +190,8 @@ class QualireparClaim(models.Model):
             note = self.env._(
                 "%(organism)s paid %(paid)s for the bonus of %(repair)s instead of the %(claimed)s claimed "
                 "(remittance %(reference)s).",
-                organism=self.partner_id.name, paid=self.repair_id._qualirepar_money(amount),
-                repair=self.repair_id.name, claimed=self.repair_id._qualirepar_money(self.amount),
+                organism=self.partner_id.name, paid=format_amount(self.env, amount, self.currency_id),
+                repair=self.repair_id.name, claimed=format_amount(self.env, self.amount, self.currency_id),
                 reference=reference or move.name)
             self.activity_schedule(
                 "mail.mail_activity_data_todo", summary=self.env._("Reimbursement discrepancy"), note=note,
@@ -200,9 +237,9 @@ class QualireparClaim(models.Model):
                     "%(organism)s now gives a bonus of %(bonus)s for %(repair)s on %(date)s, but %(claimed)s was "
                     "deducted from the invoice: credit the invoice and invoice the repair again with the right "
                     "bonus, or check the repair's data.",
-                    organism=claim.partner_id.name, bonus=repair._qualirepar_money(bonus), repair=repair.name,
-                    date=fields.Date.to_string(claim.invoice_date), claimed=repair._qualirepar_money(claim.amount))
-                claim.sudo().write({"state": "to_fix", "check_issues": reason})
+                    organism=claim.partner_id.name, bonus=format_amount(self.env, bonus, claim.currency_id), repair=repair.name,
+                    date=format_date(self.env, claim.invoice_date), claimed=format_amount(self.env, claim.amount, claim.currency_id))
+                claim.sudo().write({"state": "to_fix", **claim._qualirepar_issue_values([Issue(reason, claim.invoice_id)])})
                 claim.message_post(body=reason)
 
     def action_write_off(self):

@@ -3,7 +3,9 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.tools import format_amount
 
+from .qualirepar_claim import Issue, issues_html
 from .qualirepar_claim_payload import split_name
 
 _logger = logging.getLogger(__name__)
@@ -20,6 +22,9 @@ class QualireparClaim(models.Model):
     _inherit = "qualirepar.claim"
 
     check_issues = fields.Text(string="To fix before sending", readonly=True, copy=False)
+    check_issues_html = fields.Html(
+        string="To fix before sending (with links)", readonly=True, copy=False, sanitize=True,
+        help="The issues found, each with a link to the record where it is fixed.")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -30,8 +35,8 @@ class QualireparClaim(models.Model):
                 claims._qualirepar_apply_check()
         except Exception:  # noqa: BLE001
             _logger.exception("QualiRépar: the claims %s could not be checked", claims.ids)
-            claims.write({"state": "to_fix", "check_issues": "• " + self.env._(
-                "The claim could not be checked automatically; click Check.")})
+            claims.write({"state": "to_fix", **self._qualirepar_issue_values([self.env._(
+                "The claim could not be checked automatically; click Check.")])})
         return claims
 
     def action_check(self):
@@ -47,10 +52,16 @@ class QualireparClaim(models.Model):
         duplicates = claims._qualirepar_duplicates()
         for claim in claims:
             issues = claim._qualirepar_check_issues(duplicates.get(claim, self.browse()))
-            values = {"check_issues": "\n".join(f"• {issue}" for issue in issues) or False,
-                      "state": "to_fix" if issues else "to_send"}
-            if any(claim[name] != value for name, value in values.items()):
+            values = {**self._qualirepar_issue_values(issues), "state": "to_fix" if issues else "to_send"}
+            if any(claim[name] != values[name] for name in ("check_issues", "state")) or (
+                    values["check_issues"] and not claim.check_issues_html):
                 claim.write(values)
+
+    @api.model
+    def _qualirepar_issue_values(self, issues):
+        """The values of a claim for these issues (their text, and their list with links)."""
+        return {"check_issues": "\n".join(f"• {issue}" for issue in issues) or False,
+                "check_issues_html": issues_html(self.env, issues)}
 
     def _qualirepar_find_backend(self):
         """A claim made before its organism's connection was set up gets it now (one search)."""
@@ -110,7 +121,8 @@ class QualireparClaim(models.Model):
     def _qualirepar_check_shop(self):
         company = self.company_id
         if not (company.company_registry or getattr(company, "siret", False)):
-            return [self.env._("Rejection cause 01: the shop's SIRET is missing; enter it on the company.")]
+            return [Issue(self.env._("Rejection cause 01: the shop's SIRET is missing; enter it on the company."),
+                          company)]
         return []
 
     def _qualirepar_check_customer(self):
@@ -118,20 +130,22 @@ class QualireparClaim(models.Model):
         customer = self.invoice_id.partner_id
         issues = []
         if self.repair_id.qualirepar_business_customer or customer.commercial_partner_id.is_company:
-            issues.append(_("Rejection cause 03: the customer is a company, and the bonus is for private "
+            issues.append(Issue(_("Rejection cause 03: the customer is a company, and the bonus is for private "
                             "consumers only; if it is a private person, correct the contact, otherwise cancel the "
-                            "invoice with a credit note."))
+                            "invoice with a credit note."), customer.commercial_partner_id))
         if not customer.email:
-            issues.append(_("The customer's e-mail is missing: the organisms require it; add it on the customer."))
+            issues.append(Issue(_("The customer's e-mail is missing: the organisms require it; add it on the "
+                                  "customer."), customer))
         first, last = split_name(customer)
         if not (first and last):
-            issues.append(_("The organisms need the customer's first and last names: write the customer's name "
-                            "as “First name Last name”."))
+            issues.append(Issue(_("The organisms need the customer's first and last names: write the customer's "
+                                  "name as “First name Last name”."), customer))
         if not (customer.zip and customer.city):
-            issues.append(_("The customer's postcode or city is missing: the organisms require them; add them "
-                            "on the customer."))
+            issues.append(Issue(_("The customer's postcode or city is missing: the organisms require them; add "
+                                  "them on the customer."), customer))
         if self.organism == "ecologic" and not (customer.phone or customer.mobile):
-            issues.append(_("The customer's phone is missing: Ecologic requires it; add it on the customer."))
+            issues.append(Issue(_("The customer's phone is missing: Ecologic requires it; add it on the customer."),
+                                customer))
         return issues
 
     def _qualirepar_check_repeat(self, duplicates):
@@ -139,13 +153,13 @@ class QualireparClaim(models.Model):
         repair = self.repair_id
         issues = []
         if repair.qualirepar_is_return:
-            issues.append(_("Rejection cause 05: this repair is a warranty return of %s, which gets no new "
-                            "bonus; cancel the invoice with a credit note and invoice it without the bonus.",
-                            repair.qualirepar_return_of_id.name))
+            issues.append(Issue(_("Rejection cause 05: this repair is a warranty return of %s, which gets no new "
+                                  "bonus; cancel the invoice with a credit note and invoice it without the bonus.",
+                                  repair.qualirepar_return_of_id.name), self.invoice_id))
         if duplicates:
-            issues.append(_("Rejection cause 05: the same device already has the claim %s within the repair "
-                            "warranty; check the serial number on the repair, or cancel this invoice with a credit "
-                            "note.", ", ".join(duplicates.mapped("name"))))
+            issues.append(Issue(_("Rejection cause 05: the same device already has the claim %s within the repair "
+                                  "warranty; check the serial number on the repair, or cancel this invoice with a "
+                                  "credit note.", ", ".join(duplicates.mapped("name"))), repair))
         return issues
 
     def _qualirepar_check_invoice(self):
@@ -155,19 +169,19 @@ class QualireparClaim(models.Model):
         bonus_items = invoice.qualirepar_bonus_move_id.line_ids | invoice.line_ids.filtered("qualirepar_is_bonus")
         if (bonus not in bonus_items or not bonus.qualirepar_is_bonus
                 or self.currency_id.compare_amounts(bonus.balance, self.amount)):
-            issues.append(_("Rejection cause 08: the invoice does not show the bonus of %s; cancel it with a "
-                            "credit note and invoice the repair again with its bonus.",
-                            repair._qualirepar_money(self.amount)))
+            issues.append(Issue(_("Rejection cause 08: the invoice does not show the bonus of %s; cancel it with a "
+                                  "credit note and invoice the repair again with its bonus.",
+                                  format_amount(self.env, self.amount, self.currency_id)), invoice))
         elif invoice.qualirepar_bonus_move_id and invoice.currency_id.compare_amounts(
                 invoice.amount_residual, invoice.amount_total - invoice.qualirepar_bonus_amount) > 0:
-            issues.append(_("Rejection cause 09: the bonus is not deducted from what the customer owes on the "
-                            "invoice; cancel the invoice with a credit note and invoice it again."))
+            issues.append(Issue(_("Rejection cause 09: the bonus is not deducted from what the customer owes on the "
+                                  "invoice; cancel the invoice with a credit note and invoice it again."), invoice))
         parts = invoice.invoice_line_ids.filtered(
             lambda l: l.qualirepar_part_origin in ("used", "piec")
             and l.sale_line_ids.order_id.qualirepar_repair_id == repair)
         if parts and not repair.qualirepar_consent_piec:
-            issues.append(_("Rejection cause 14: used or circular-economy parts without the customer's consent; "
-                            "record it on the repair."))
+            issues.append(Issue(_("Rejection cause 14: used or circular-economy parts without the customer's "
+                                  "consent; record it on the repair."), repair))
         return issues
 
     def _qualirepar_check_device(self):
@@ -175,15 +189,15 @@ class QualireparClaim(models.Model):
         repair = self.repair_id
         issues = []
         if not (repair.qualirepar_serial_number or repair.qualirepar_imei):
-            issues.append(_("The device has no serial number or IMEI; enter it on the repair."))
+            issues.append(Issue(_("The device has no serial number or IMEI; enter it on the repair."), repair))
         if not repair.qualirepar_nameplate_photo:
             eit = self.env.ref("ecorepair_qualirepar.fiche_metier_7", raise_if_not_found=False)
             if eit and repair.qualirepar_fiche_metier_id == eit:
-                issues.append(_("Rejection cause 15: the nameplate photo of this device is missing; add it on the "
-                                "repair."))
+                issues.append(Issue(_("Rejection cause 15: the nameplate photo of this device is missing; add it "
+                                      "on the repair."), repair))
             elif self.organism == "ecosystem":
-                issues.append(_("ecosystem requires the photo of the device's nameplate (serial number label); "
-                                "add it on the repair."))
+                issues.append(Issue(_("ecosystem requires the photo of the device's nameplate (serial number "
+                                      "label); add it on the repair."), repair))
         return issues
 
     def _qualirepar_check_organism(self):
@@ -194,10 +208,11 @@ class QualireparClaim(models.Model):
             issues.append(_("No connection to %s is set up; add it in the QualiRépar settings, then click Check.",
                             self.partner_id.name))
         if self.organism == "ecosystem" and not (repair.qualirepar_repair_code_id or repair.qualirepar_iris_code_id):
-            issues.append(_("ecosystem requires the repair code (or the IRIS code) of the repair; choose it on the "
-                            "repair."))
+            issues.append(Issue(_("ecosystem requires the repair code (or the IRIS code) of the repair; choose it "
+                                  "on the repair."), repair))
         if self.organism == "ecologic" and not repair.qualirepar_iris_code_id:
-            issues.append(_("Ecologic requires the IRIS symptom of the repair; choose it on the repair."))
+            issues.append(Issue(_("Ecologic requires the IRIS symptom of the repair; choose it on the repair."),
+                                repair))
         return issues
 
     def _qualirepar_check_documents(self):

@@ -1,6 +1,6 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_round
+from odoo.tools import float_round, format_amount, format_date
 
 from ..clients import ApiError
 from .qualirepar_access import WORKSHOP, check_role
@@ -83,13 +83,13 @@ class RepairOrder(models.Model):
             amount_line = ptype._get_bonus_amount(day)
             if not amount_line:
                 return 0.0, 0.0, _("ecosystem's scale gives no bonus for “%(type)s” on %(date)s.",
-                                   type=ptype.name, date=fields.Date.to_string(day))
+                                   type=ptype.name, date=format_date(self.env, day))
             minimum = ptype._get_threshold(day).minimum_amount
             if minimum and currency.compare_amounts(total_incl_vat, minimum) < 0:
                 return 0.0, 0.0, _(
                     "The repair costs %(total)s incl. VAT, below the minimum price of %(minimum)s "
                     "that opens the bonus for “%(type)s”.",
-                    total=self._qualirepar_money(total_incl_vat), minimum=self._qualirepar_money(minimum),
+                    total=format_amount(self.env, total_incl_vat, currency), minimum=format_amount(self.env, minimum, currency),
                     type=ptype.name)
             base = amount_line.amount
         if not base:
@@ -97,17 +97,14 @@ class RepairOrder(models.Model):
         if currency.compare_amounts(total_incl_vat, base) < 0:
             return 0.0, base, _(
                 "The repair costs %(total)s incl. VAT, less than the bonus of %(bonus)s: no bonus.",
-                total=self._qualirepar_money(total_incl_vat), bonus=self._qualirepar_money(base))
+                total=format_amount(self.env, total_incl_vat, currency), bonus=format_amount(self.env, base, currency))
         bonus = base
         message = ""
         if piec and ptype.piec_bonus:
             bonus = min(currency.round(base * (1 + PIEC_INCREASE)), total_incl_vat)
-            message = _("Bonus increased by 20 %% for a part from the circular economy (%(base)s → %(bonus)s).",
-                        base=self._qualirepar_money(base), bonus=self._qualirepar_money(bonus))
+            message = _("Bonus increased by 20 %% for a part from the circular economy: %(base)s → %(bonus)s.",
+                        base=format_amount(self.env, base, currency), bonus=format_amount(self.env, bonus, currency))
         return bonus, base, message
-
-    def _qualirepar_money(self, amount):
-        return f"{self.currency_id.round(amount):.2f} {self.currency_id.symbol}"
 
     def _qualirepar_quote_total(self):
         """The repair's price incl. VAT: its quote's, else the estimate given at intake."""

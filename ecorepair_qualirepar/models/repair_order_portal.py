@@ -78,15 +78,23 @@ class RepairOrder(models.Model):
         steps = [
             (_("Received"), self.create_date, True),
             (_("Diagnosis"), quote.create_date, bool(quote) or self.state != "draft"),
-            (_("Quote accepted") if quote.state == "sale" else _("Quote refused") if quote.state == "cancel"
-             else _("Quote awaiting your approval"), quote.date_order, bool(quote)),
-            (_("Waiting for parts"), False, waiting_parts),
-            (_("In repair"), self.qualirepar_start_date, started),
-            (_("Ready to collect"), self.qualirepar_done_date, self.state == "done"),
-            (_("Handed back"), self.qualirepar_delivered_date, bool(self.qualirepar_delivered_date)),
         ]
-        if not waiting_parts:
-            del steps[3]
+        if quote.state == "cancel":
+            # Refused: the device goes back unrepaired; no repair step is ahead.
+            steps += [
+                (_("Quote refused"), quote.write_date, True),
+                (_("To collect, not repaired"), False, self.state == "cancel"),
+            ]
+        else:
+            steps.append((_("Quote accepted") if quote.state == "sale" else _("Quote awaiting your approval"),
+                          quote.signed_on or quote.date_order, bool(quote)))
+            if waiting_parts:
+                steps.append((_("Waiting for parts"), False, True))
+            steps += [
+                (_("In repair"), self.qualirepar_start_date, started),
+                (_("Ready to collect"), self.qualirepar_done_date, self.state == "done"),
+                (_("Handed back"), self.qualirepar_delivered_date, bool(self.qualirepar_delivered_date)),
+            ]
         current = max((index for index, step in enumerate(steps) if step[2]), default=0)
         return [{"label": label, "date": reached and date,
                  "status": "current" if index == current else "done" if index < current else "todo"}

@@ -41,6 +41,24 @@ class SaleOrder(models.Model):
             repairs = order.sudo().repair_order_ids
             order.qualirepar_repair_id = repairs if len(repairs) == 1 else False
 
+    # ------------------------------------------------------------------ the customer's acceptance
+    @api.depends("repair_order_ids")
+    def _compute_require_signature(self):
+        """A repair quote is accepted by the customer's signature ("bon pour accord")."""
+        super()._compute_require_signature()
+        for order in self:
+            if order.sudo().repair_order_ids:
+                order.require_signature = True
+
+    @api.depends("repair_order_ids")
+    def _compute_require_payment(self):
+        """A repair is paid when the device is handed back: its quote asks for no online payment, unless the shop
+        asks for a deposit on the quote (*Online payment* and its percentage, tab *Other info*)."""
+        super()._compute_require_payment()
+        for order in self:
+            if order.sudo().repair_order_ids:
+                order.require_payment = False
+
     @api.depends("amount_total", "qualirepar_bonus_amount")
     def _compute_qualirepar_amount_net(self):
         for order in self:

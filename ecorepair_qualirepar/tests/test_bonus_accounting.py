@@ -99,6 +99,11 @@ class TestBonusAccounting(BonusCase):
         self.assertEqual(piec_line.qualirepar_part_origin, "piec")
         # 168 € incl. VAT: 50 € + 20 % for the circular-economy part.
         self.assertEqual(self.bonus(order), 60)
+        self.assertIn("50.00\xa0€ → 60.00\xa0€", order.qualirepar_bonus_message)
+        # In French, as the user reads every amount of the banner: 50,00 € → 60,00 €.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        order.with_context(lang="fr_FR").action_qualirepar_check_bonus()
+        self.assertIn("50,00\xa0€ → 60,00\xa0€", order.qualirepar_bonus_message)
         with self.assertRaisesRegex(UserError, "has not accepted them"):
             order.action_confirm()
         order.qualirepar_consent_piec = True
@@ -266,7 +271,8 @@ class TestBonusAccounting(BonusCase):
         self.assertNotIn("now gives", claim.check_issues)
         self.laptop_type.amount_ids.filtered(lambda a: a.amount == 50).sudo().amount = 45
         claim._qualirepar_refresh_bonus()
-        self.assertIn("now gives a bonus of 45.00 €", claim.check_issues)
+        self.assertIn("now gives a bonus of 45.00\xa0€", claim.check_issues)
+        self.assertIn(f'href="/odoo/account.move/{invoice.id}"', claim.check_issues_html, "where it is fixed")
 
     def test_customer_ledger_and_organism_ledger(self):
         """The partner ledger of each side lists what it owes: the net for the customer, the bonus for the
@@ -282,3 +288,70 @@ class TestBonusAccounting(BonusCase):
         for line in (lines | invoice.qualirepar_bonus_move_id.line_ids).filtered(lambda l: l.account_id.reconcile):
             by_partner[line.partner_id.name] = by_partner.get(line.partner_id.name, 0) + line.amount_residual
         self.assertEqual(by_partner, {"Jean Dupont": 130, "ecosystem": 50})
+
+
+@tagged("post_install", "-at_install")
+class TestRepairQuoteStock(BonusCase):
+    """A repair's quote delivers nothing: its parts are consumed by the repair, once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.stock = cls.warehouse.lot_stock_id
+        cls.battery = cls._create_product(name="Batterie Galaxy Book", type="consu", is_storable=True,
+                                          lst_price=60, invoice_policy="order", qualirepar_line_kind="part")
+        cls.env["stock.quant"]._update_available_quantity(cls.battery, cls.stock, 5)
+
+    def on_hand(self):
+        return self.battery.with_context(warehouse_id=self.warehouse.id).qty_available
+
+    def finish(self, repair):
+        for point in repair.qualirepar_control_point_ids:
+            point.write({"yes_no": {"value_yes_no": "yes"}, "measure": {"value_measure": 1.5}}.get(
+                point.kind, {"value_text": "ok"}))
+        if repair.state == "draft":
+            repair.action_validate()
+        repair.action_repair_start()
+        repair.action_repair_end()
+
+    def test_part_on_the_quote_is_consumed_by_the_repair(self):
+        repair = self.repair()
+        order = self.quote(repair, (self.labour, 100), (self.battery, 60))
+        order.action_confirm()
+        self.assertFalse(order.picking_ids, "no delivery order for a repair")
+        line = order.order_line.filtered(lambda l: l.product_id == self.battery)
+        move = repair.move_ids.filtered(lambda m: m.product_id == self.battery)
+        self.assertEqual((move.repair_line_type, move.product_uom_qty, move.sale_line_id), ("add", 1, line))
+        self.assertEqual(self.on_hand(), 5, "nothing moves before the repair is done")
+        self.finish(repair)
+        self.assertEqual(repair.state, "done")
+        self.assertEqual(move.state, "done")
+        self.assertEqual(self.on_hand(), 4, "the part left the stock once, with the repair")
+        self.assertEqual(line.qty_delivered, 1)
+        self.assertEqual(self.env["stock.move"].search_count([("product_id", "=", self.battery.id),
+                                                              ("state", "!=", "cancel")]), 1)
+
+    def test_part_added_on_the_repair_is_on_the_quote_and_moves_once(self):
+        """Odoo's own way: a part added on the repair makes its quote's line, and no delivery."""
+        repair = self.repair()
+        repair.action_create_sale_order()
+        repair.move_ids = [(0, 0, {"product_id": self.battery.id, "product_uom_qty": 1, "repair_line_type": "add"})]
+        order = repair.sale_order_id
+        order.order_line = [(0, 0, {"product_id": self.labour.id, "price_unit": 100})]
+        self.assertEqual(order.order_line.product_id, self.battery | self.labour)
+        order.action_confirm()
+        self.assertFalse(order.picking_ids)
+        self.finish(repair)
+        self.assertEqual(self.on_hand(), 4)
+
+    def test_quote_of_a_repair_already_done(self):
+        """A repair finished before its quote was confirmed has used the part: it leaves the stock then."""
+        repair = self.repair()
+        order = self.quote(repair, (self.labour, 100))
+        self.finish(repair)
+        order.order_line = [(0, 0, {"product_id": self.battery.id, "price_unit": 60})]
+        order.action_confirm()
+        self.assertFalse(order.picking_ids)
+        self.assertEqual(self.on_hand(), 4)
+        self.assertEqual(order.order_line.filtered(lambda l: l.product_id == self.battery).qty_delivered, 1)

@@ -1,6 +1,8 @@
 import base64
 from unittest.mock import patch
 
+import lxml.html
+
 from odoo.tests import HttpCase, tagged
 
 from .common_bonus import BonusCase
@@ -77,10 +79,27 @@ class TestClaimCheck(BonusCase):
         claim = self.claim()
         self.assertIssues(claim, "Rejection cause 01: the shop's SIRET is missing", "e-mail is missing",
                           "postcode or city is missing")
+        # Each issue links to the record where it is fixed: the company, the customer.
+        items = lxml.html.fromstring(claim.check_issues_html).xpath("//li")
+        self.assertEqual([item.xpath("string(a/@href)") for item in items], [
+            f"/odoo/res.company/{self.company.id}", f"/odoo/res.partner/{self.customer.id}",
+            f"/odoo/res.partner/{self.customer.id}"])
+        self.assertIn("SIRET is missing", items[0].text_content())
+        self.assertIn(f"Open {self.company.name}", items[0].xpath("string(a)"))
         self.company.company_registry = "30326504500012"
         self.customer.write({"email": "marie@example.com", "zip": "69003"})
         claim.action_check()
         self.assertReady(claim)
+        self.assertFalse(claim.check_issues_html)
+
+    def test_kanban_columns_in_workflow_order(self):
+        self.claim()
+        groups = self.env["qualirepar.claim"].read_group([], ["state"], ["state"])
+        self.assertEqual([group["state"] for group in groups],
+                         ["to_fix", "to_send", "sent", "approved", "paid", "rejected"])
+        self.claim().sudo().state = "cancel"
+        groups = self.env["qualirepar.claim"].read_group([], ["state"], ["state"])
+        self.assertEqual([group["state"] for group in groups][6:], ["cancel"])
 
     def test_used_part_without_consent(self):
         """A quote with a used part needs the customer's consent to be confirmed; withdrawn afterwards, the

@@ -48,6 +48,16 @@ def pdf_text_and_fonts(pdf):
     return " ".join(text.replace("\u200b", "").split()), fonts
 
 
+def pdf_pages(pdf):
+    """The text of each page of a PDF, its blanks folded."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-raw", file.name, "-"], capture_output=True,
+                              check=True, text=True).stdout
+    return [" ".join(page.replace("\u200b", "").split()) for page in text.split("\f") if page.strip()]
+
+
 @tagged("post_install", "-at_install")
 class TestLegalDocuments(BonusCase, HttpCase):
     """wkhtmltopdf fetches the report's assets from the running server: an HTTP test."""
@@ -138,6 +148,9 @@ class TestLegalDocuments(BonusCase, HttpCase):
         self.assertIn(MEDIATOR, text)
         self.assertNotIn("40 €", text, "the recovery fee is for business customers")
         self.assertNotIn("acquittée", text)
+        # The bonus is printed deducted, not as a payment of the customer ("Paid on … 50.00 €, Amount Due 130.00 €").
+        self.assertNotIn("Paid on", text)
+        self.assertNotIn("Amount Due", text)
         self.assertIdentityOnce(self.html("account.account_invoices", invoice))
 
         self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
@@ -145,6 +158,8 @@ class TestLegalDocuments(BonusCase, HttpCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         text = self.pdf("account.account_invoices", invoice)
         self.assertRegex(text, r'Paid invoice \("facture acquittée"\): 130\.00 € paid on 11/28/2026 by \w+')
+        self.assertEqual(text.count("Paid on"), 1, "the customer's payment only")
+        self.assertIn("Paid on 11/28/2026 130.00 € Amount Due 0.00 €", text)
 
     def test_invoice_of_a_business_customer(self):
         repair = self.repair()
@@ -170,6 +185,73 @@ class TestLegalDocuments(BonusCase, HttpCase):
             self.assertIn("Galaxy Book 3", text)
             self.assertEqual(text.count("Marie Dupont"), 1, "the customer printed once too")
             self.assertIdentityOnce(self.html(report, repair))
+
+    def test_intake_slip_of_a_usual_repair_on_one_page(self):
+        """Every optional block printed, consents given: one page, the customer once, the signatures on it."""
+        self.company.write({"qualirepar_slip_show_parts_info": True, "qualirepar_slip_show_payment": True,
+                            "qualirepar_slip_show_bonus": True, "qualirepar_slip_show_consents": True})
+        repair = self.repair(qualirepar_fault_description="L'écran reste noir après une chute, la charge fonctionne.",
+                             qualirepar_purchase_date="2022-03-01", qualirepar_intake_amount=30,
+                             qualirepar_intake_payment_method="card", qualirepar_consent_gdpr=True,
+                             qualirepar_consent_piec=True)
+        pdf = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
+            "ecorepair_qualirepar.report_intake_slip", repair.ids)[0]
+        pages = pdf_pages(pdf)
+        self.assertEqual(len(pages), 1, f"the intake slip of a usual repair holds on one page: {pages}")
+        first = pages[0]
+        for words in ("Intake slip", "Marie Dupont", "Galaxy Book 3", "R5CW12ABCDE", "Paid at intake",
+                      "I agree that my personal data is processed", "Customer's signature", "Repairer's signature"):
+            self.assertIn(words, first)
+        self.assertEqual(first.count("Marie Dupont"), 1, "the customer block printed once")
+
+    def test_every_pdf_of_the_addon_is_text(self):
+        """Each report of the add-on, and Odoo's quote and invoice of a repair, is real text (what pdftotext and
+        the eco-organisms' checks read), with its key words."""
+        repair = self.repair()
+        order = self.quote(repair, (self.labour, 100), (self.screen, 50))
+        order.action_confirm()
+        invoice = self.invoice(order)
+        tracked = self._create_product(name="Carte mère Galaxy Book", type="consu", is_storable=True,
+                                       tracking="lot", lst_price=120)
+        lot = self.env["stock.lot"].create({"name": "LOT-CM-2026-01", "product_id": tracked.id,
+                                            "company_id": self.company.id})
+        records = {"repair.order": repair, "res.company": self.company, "stock.lot": lot}
+        key_words = {
+            "ecorepair_qualirepar.action_report_qualirepar_intake_slip": ("Intake slip", "Customer's signature"),
+            "ecorepair_qualirepar.action_report_qualirepar_verification": ("Galaxy Book 3", "Répar'Lyon"),
+            "ecorepair_qualirepar.action_report_qualirepar_returns": ("Devices back within the repair warranty",),
+            "ecorepair_qualirepar.action_report_qualirepar_bonus_poster": ("Bonus réparation QualiRépar",),
+            "ecorepair_qualirepar.action_report_qualirepar_price_notice": ("Prices of our repair services",),
+            "ecorepair_qualirepar.action_report_qualirepar_parts_trace": ("Parts traceability", "Galaxy Book 3"),
+            "ecorepair_qualirepar.action_report_qualirepar_lot_trace": ("Repairs of the lot LOT-CM-2026-01",
+                                                                       "Carte mère Galaxy Book"),
+        }
+        reports = self.env["ir.actions.report"].search([("report_name", "=like", "ecorepair_qualirepar.%")])
+        self.assertEqual(set(reports.mapped(lambda r: r.get_external_id()[r.id])), set(key_words),
+                         "a new report of the add-on gets its line here")
+        documents = [(report.get_external_id()[report.id], records[report.model]) for report in reports]
+        documents += [("sale.action_report_saleorder", order), ("account.account_invoices", invoice)]
+        key_words["sale.action_report_saleorder"] = ("Total incl. VAT 180.00 €", "Net amount to pay 130.00 €")
+        key_words["account.account_invoices"] = ("Bonus réparation QualiRépar (ecosystem) -50.00 €",
+                                                 "Net amount to pay 130.00 €")
+        for report, record in documents:
+            with self.subTest(report=report):
+                text = self.pdf(report, record)
+                for words in key_words[report]:
+                    self.assertIn(words, text)
+
+    def test_invoice_operation_type_from_what_is_sold(self):
+        """l10n_fr prints the operation type from the taxes' scope (the French chart's default 20 % is the goods'
+        tax, on labour too): a repair invoice tells it from its products."""
+        order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
+        order.action_confirm()
+        self.assertEqual(set(order.order_line.tax_id.mapped("tax_scope")), {"consu"})
+        invoice = self.invoice(order)
+        self.assertIn("Operation Type: Mixed Operation", self.html("account.account_invoices", invoice))
+        order = self.quote(self.repair(qualirepar_serial_number="R5CW12ZZZZZ"), (self.labour, 100))
+        order.action_confirm()
+        invoice = self.invoice(order)
+        self.assertIn("Operation Type: Service Delivery", self.html("account.account_invoices", invoice))
 
     def test_in_the_customers_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")

@@ -1,8 +1,11 @@
 import base64
 
+import lxml.html
+
 from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import format_amount
 
 from .test_claim_transmission import PNG
 from .test_intake import IntakeCase
@@ -132,6 +135,31 @@ class TestPortal(PortalCase):
         repair._qualirepar_invite_to_survey()
         self.assertEqual(len(repair.qualirepar_survey_input_ids), 1, "one invitation per repair")
 
+    def test_repair_quote_is_signed_not_paid(self):
+        """Even when the shop's sales quotes are paid online, a repair's quote is signed: paid at hand-back. It
+        shows the repair's price incl. VAT, the bonus deducted with the organism's name and the net to pay."""
+        self.env.company.write({"portal_confirmation_sign": False, "portal_confirmation_pay": True})
+        repair = self.quoted(qualirepar_purchase_date="2022-06-01")
+        order = repair.sale_order_id
+        self.assertEqual((order.require_signature, order.require_payment), (True, False))
+        self.assertTrue(order.qualirepar_bonus_amount, "the washing machine's bonus")
+        self.authenticate("marie", "marie")
+        page = self.url_open(order.get_portal_url())
+        text = " ".join(lxml.html.fromstring(page.text).text_content().replace("\ufeff", "").split())
+        self.assertIn("Accept & Sign", text)
+        self.assertNotIn("Sign & Pay", text)
+        self.assertNotIn("Untaxed Amount", text)
+        def money(amount):
+            return " ".join(format_amount(self.env, amount, order.currency_id).replace("\ufeff", "").split())
+
+        for words in (f"Total excl. VAT {money(100)}", f"Total incl. VAT {money(120)}",
+                      f"Bonus réparation QualiRépar (ecosystem) {money(-order.qualirepar_bonus_amount)}",
+                      f"Net amount to pay {money(order.qualirepar_amount_net)}", "Follow your repair", "Labour"):
+            self.assertIn(words, text)
+        # A deposit asked by the shop on this quote: then signed and paid.
+        order.write({"require_payment": True, "prepayment_percent": 0.3})
+        self.assertTrue(order._has_to_be_paid())
+
     def test_refusal_online_shows_the_risks_and_cancels_the_repair(self):
         repair = self.quoted()
         order = repair.sale_order_id
@@ -146,21 +174,21 @@ class TestPortal(PortalCase):
         self.assertIn("risks of an unrepaired device", " ".join(filter(None, repair.message_ids.mapped("subject"))))
         page = self.url_open(repair.access_url)
         self.assertIn("Quote refused", page.text)
+        self.assertIn("You refused this quote", page.text)
         self.assertIn("handed back to you unrepaired", page.text)
+        self.assertNotIn("If you refuse this quote", page.text)
+        steps = [label.text_content().strip() for label in lxml.html.fromstring(page.text).xpath(
+            "//ol[@id='qualirepar_steps']/li/span[contains(@class, 'flex-grow-1')]")]
+        self.assertEqual(steps, ["Received", "Diagnosis", "Quote refused", "To collect, not repaired"],
+                         "no repair step ahead")
+        for later in ("In repair", "Ready to collect"):
+            self.assertNotIn(later, page.text)
 
 
 @tagged("post_install", "-at_install")
 class TestPortalTour(PortalCase):
     """In the browser: the customer follows the link, accepts the quote; later downloads the invoice and answers
     the satisfaction survey."""
-
-    def test_customer_accepts_the_quote(self):
-        repair = self.quoted()
-        repair.sale_order_id.write({"require_signature": True, "require_payment": False})
-        self.start_tour(repair.get_portal_url(), "qualirepar_portal_quote_tour")
-        self.env.invalidate_all()
-        self.assertEqual(repair.sale_order_id.state, "sale")
-        self.assertEqual(repair.sale_order_id.signed_by, "Marie Dupont")
 
     def test_customer_downloads_the_invoice_and_answers_the_survey(self):
         repair = self.invoiced_and_done()
@@ -169,6 +197,26 @@ class TestPortalTour(PortalCase):
         answer = repair.qualirepar_survey_input_ids
         self.assertEqual(answer.state, "done")
         self.assertIn("Un SMS la veille de la restitution.", answer.user_input_line_ids.mapped("value_text_box"))
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPhoneTour(PortalCase):
+    """On a phone (390 × 844, touch), the customer follows the link sent by SMS, reads the quote with its bonus,
+    signs it (no payment asked), and sees on the repair's page that the quote is accepted."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_customer_signs_the_quote_on_a_phone(self):
+        self.env.company.portal_confirmation_pay = True  # the shop's other quotes are paid online
+        repair = self.quoted(qualirepar_purchase_date="2022-06-01")
+        self.assertTrue(repair.sale_order_id.qualirepar_bonus_amount)
+        self.start_tour(repair.get_portal_url(), "qualirepar_portal_quote_tour")
+        self.env.invalidate_all()
+        order = repair.sale_order_id
+        self.assertEqual((order.state, order.signed_by), ("sale", "Marie Dupont"))
+        self.assertFalse(order.transaction_ids, "nothing to pay online")
+        self.assertEqual(repair._qualirepar_portal_status(), "Quote accepted")
 
 
 @tagged("post_install", "-at_install")

@@ -19,11 +19,20 @@ class TestRemittance(EcologicBonusCase):
         cls.accountant = new_test_user(
             cls.env, login="remittance_accountant", groups="ecorepair_qualirepar.group_qualirepar_accountant", company_id=cls.company.id)
 
-    def claim(self, days_ago=0):
-        """The 50 € ecosystem claim of a laptop repaired for 180 € incl. VAT, invoiced ``days_ago``."""
+    def claim(self, days_ago=0, sent=True):
+        """The 50 € ecosystem claim of a laptop repaired for 180 € incl. VAT, invoiced ``days_ago``, received by
+        the organism (``sent``)."""
         order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
         order.action_confirm()
-        return self.invoice(order, day=self.today - relativedelta(days=days_ago)).qualirepar_claim_ids
+        claim = self.invoice(order, day=self.today - relativedelta(days=days_ago)).qualirepar_claim_ids
+        if sent:
+            self.sent(claim)
+        return claim
+
+    def sent(self, claim):
+        """What the transmission engine leaves on a claim the organism received (here on the invoice's day)."""
+        claim.sudo().write({"state": "sent", "sent_date": claim.invoice_date, "remote_ref": f"ECO-{claim.id:06d}"})
+        return claim
 
     def ecologic_claim(self, days_ago=0):
         """The 50 € Ecologic claim of a washing machine repaired for 120 € incl. VAT."""
@@ -32,7 +41,7 @@ class TestRemittance(EcologicBonusCase):
         order.action_confirm()
         claim = self.invoice(order, day=self.today - relativedelta(days=days_ago)).qualirepar_claim_ids
         self.assertEqual((claim.partner_id, claim.amount), (self.ecologic, 50))
-        return claim
+        return self.sent(claim)
 
     def wizard(self, claims, amount, **values):
         return self.env["qualirepar.remittance.wizard"].with_context(
@@ -61,6 +70,11 @@ class TestRemittance(EcologicBonusCase):
 
         move = self.env["account.move"].browse(action["res_id"])
         self.assertEqual((move.state, move.journal_id, move.ref), ("posted", self.bank, "VIR ECOSYSTEM 2025-0042"))
+        self.assertFalse(move.fiscal_position_id, "a payment received has no fiscal position")
+        # The accountant sees the entry's journal items (Odoo shows them to the readers of the accounting).
+        arch = self.env["account.move"].with_user(self.accountant).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="aml_tab"', arch)
+        self.assertEqual(move.with_user(self.accountant).line_ids.filtered("credit").mapped("credit"), [50, 50, 45])
         received = move.line_ids.filtered("debit")
         self.assertEqual((received.debit, received.partner_id), (145, self.ecosystem))
         self.assertEqual(received.account_id, form.record._outstanding_account())
@@ -82,7 +96,9 @@ class TestRemittance(EcologicBonusCase):
         self.assertEqual(claims[2].activity_ids.summary, "Reimbursement discrepancy")
         self.assertFalse((claims[0] | claims[1]).activity_ids)
 
-        # The top-up: only the short-paid claim is still open; 5 € close it.
+        # The top-up: only the short-paid claim is still open; 5 € close it. ecosystem alone has claims to pay.
+        self.assertEqual(self.env["qualirepar.remittance.wizard"].with_user(self.accountant).default_get(
+            ["partner_id"])["partner_id"], self.ecosystem.id)
         wizard = self.env["qualirepar.remittance.wizard"].with_user(self.accountant).create(
             {"partner_id": self.ecosystem.id, "amount": 5, "reference": "VIR ECOSYSTEM 2025-0050"})
         self.assertEqual(wizard.line_ids.claim_id, claims[2])
@@ -92,6 +108,29 @@ class TestRemittance(EcologicBonusCase):
         self.assertEqual((claims[2].state, claims[2].amount_paid, claims[2].amount_residual), ("paid", 50, 0))
         self.assertFalse(claims[2].has_discrepancy)
         self.assertEqual(claims[2].payment_line_ids.move_id, move | top_up)
+
+    def test_only_the_claims_the_organism_has_are_offered(self):
+        """A claim still to fix or to send is not the organism's to pay: only the sent and approved ones come up,
+        with their state and the organism's reference."""
+        sent, approved = self.claim(), self.claim()
+        approved.sudo().state = "approved"
+        to_fix = self.claim(sent=False)
+        self.assertEqual(to_fix.state, "to_fix")  # the customer's signed document is missing
+        to_send = self.claim(sent=False)
+        to_send.sudo().state = "to_send"
+        wizard = self.env["qualirepar.remittance.wizard"].with_user(self.accountant).create(
+            {"partner_id": self.ecosystem.id, "amount": 100})
+        self.assertEqual(wizard.line_ids.claim_id, sent | approved)
+        self.assertEqual(sorted(wizard.line_ids.mapped("state")), ["approved", "sent"])
+        self.assertEqual(set(wizard.line_ids.mapped("remote_ref")), set((sent | approved).mapped("remote_ref")))
+        # Selected in the list: the ones the organism has not received are left out, or refused when alone.
+        wizard = self.wizard(sent | to_send | to_fix, 50)
+        self.assertEqual(wizard.line_ids.claim_id, sent)
+        with self.assertRaisesRegex(UserError, "None of the selected claims has been received by the eco-organism"):
+            self.wizard(to_send | to_fix, 50)
+        view = self.env["qualirepar.remittance.wizard"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="state"', view)
+        self.assertIn('name="remote_ref"', view)
 
     def test_amounts_are_checked(self):
         claims = self.claim() | self.claim() | self.claim()
@@ -122,7 +161,8 @@ class TestRemittance(EcologicBonusCase):
         ecologic_claim = self.ecologic_claim()
         with self.assertRaisesRegex(UserError, "several eco-organisms"):
             self.wizard(ecosystem_claim | ecologic_claim, 100)
-        # From the menu: the organism is chosen, its open claims come up.
+        # From the menu: the organism is chosen, its open claims come up (it is proposed when it is the only one).
+        self.assertFalse(self.env["qualirepar.remittance.wizard"].default_get(["partner_id"]).get("partner_id"))
         wizard = self.env["qualirepar.remittance.wizard"].create({"partner_id": self.ecologic.id, "amount": 50})
         self.assertEqual(wizard.organism_ids, self.ecosystem | self.ecologic)
         self.assertEqual(wizard.line_ids.claim_id, ecologic_claim)

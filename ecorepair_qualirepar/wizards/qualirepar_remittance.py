@@ -5,8 +5,9 @@ from odoo.tools import format_amount
 from ..models.qualirepar_access import ACCOUNTANT, check_role
 
 CLOSED_STATES = ("paid", "cancel", "written_off")
-# The claims an organism may still pay: owed, or taken back by a credit note while it was with the organism.
-OPEN_CLAIM_DOMAIN = ["|", ("state", "=", "to_refund"), "&", ("state", "not in", CLOSED_STATES),
+# The claims an organism may pay: those it has (sent, or approved) and still owes, or whose bonus a credit note
+# took back while the organism had it. A claim still to fix or to send is not the organism's to pay.
+OPEN_CLAIM_DOMAIN = ["|", ("state", "=", "to_refund"), "&", ("state", "in", ("sent", "approved")),
                      ("amount_residual", "!=", 0)]
 
 
@@ -40,6 +41,13 @@ class QualireparRemittanceWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if self.env.context.get("active_model") != "qualirepar.claim":
+            # From the menu: the organism, when only one has claims to pay.
+            if "partner_id" in fields_list and not values.get("partner_id"):
+                company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
+                organisms = self.env["qualirepar.claim"]._read_group(
+                    [("company_id", "=", company.id), *OPEN_CLAIM_DOMAIN], ["partner_id"])
+                if len(organisms) == 1:
+                    values["partner_id"] = organisms[0][0].id
             return values
         _ = self.env._
         claims = self.env["qualirepar.claim"].browse(self.env.context.get("active_ids"))
@@ -51,6 +59,10 @@ class QualireparRemittanceWizard(models.TransientModel):
                 "eco-organism.", ", ".join(claims.partner_id.mapped("name"))))
         open_claims = claims.filtered_domain(OPEN_CLAIM_DOMAIN)
         if not open_claims:
+            if claims.filtered(lambda claim: claim.state not in CLOSED_STATES and claim.amount_residual):
+                raise UserError(_(
+                    "None of the selected claims has been received by the eco-organism: only claims sent or "
+                    "approved are paid. Send them first."))
             raise UserError(_("None of the selected claims is still owed: they are paid or cancelled."))
         values.update(partner_id=claims.partner_id.id, company_id=open_claims.company_id[:1].id)
         return values
@@ -140,6 +152,9 @@ class QualireparRemittanceWizard(models.TransientModel):
             "date": self.date,
             "ref": label,
             "partner_id": self.partner_id.id,
+            # A payment received, not a sale: no fiscal position. (Odoo would pick one from the organism, and
+            # with the French chart "EU private": l10n_fr's domestic position asks for a VAT number.)
+            "fiscal_position_id": False,
             "line_ids": [Command.create({
                 "name": label,
                 "account_id": self._outstanding_account().id,
@@ -172,6 +187,8 @@ class QualireparRemittanceWizardLine(models.TransientModel):
     invoice_id = fields.Many2one(related="claim_id.invoice_id")
     invoice_date = fields.Date(related="claim_id.invoice_date")
     repair_id = fields.Many2one(related="claim_id.repair_id")
+    state = fields.Selection(related="claim_id.state", string="Status")
+    remote_ref = fields.Char(related="claim_id.remote_ref", string="Organism's reference")
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     amount_claimed = fields.Monetary(related="claim_id.amount", string="Claimed")
     amount_residual = fields.Monetary(related="claim_id.amount_residual", string="Still owed")

@@ -4,6 +4,7 @@
 import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("qualirepar_portal_quote_tour", {
+    // On a phone: the link of the SMS, the quote with its bonus, the signature, the repair's page.
     steps: () => [
         {
             content: "The repair's page says the quote waits for the customer",
@@ -15,9 +16,23 @@ registry.category("web_tour.tours").add("qualirepar_portal_quote_tour", {
             run: "click",
         },
         {
-            content: "Sign and accept",
-            trigger: "a[data-bs-target=\"#modalaccept\"]:contains(Sign):first",
-            run: "click",
+            content: "The quote shows the bonus deducted and the net to pay, as its PDF",
+            trigger: "#total:contains(Total incl. VAT):contains(Bonus réparation QualiRépar (ecosystem)):contains(Net amount to pay)",
+        },
+        {
+            content: "The net to pay at the top",
+            trigger: "#qualirepar_net_to_pay:contains(Net amount to pay)",
+        },
+        {
+            content: "A repair quote is signed, not paid online",
+            trigger: "#sale_order_sidebar_button a[data-bs-target=\"#modalaccept\"]:contains(Accept & Sign)",
+            async run(helpers) {
+                const buttons = [...document.querySelectorAll("a[data-bs-target='#modalaccept']")];
+                if (buttons.some((button) => button.textContent.includes("Pay"))) {
+                    throw new Error("A payment is asked for the repair quote");
+                }
+                await helpers.click();
+            },
         },
         {
             content: "Sign with her name",
@@ -39,8 +54,20 @@ registry.category("web_tour.tours").add("qualirepar_portal_quote_tour", {
             run: "click",
         },
         {
-            content: "The quote is accepted",
-            trigger: "#quote_content:contains(Thank You)",
+            content: "The quote is accepted, nothing to pay",
+            trigger: "#quote_content:contains(Thank You):not(:contains(No suitable payment method))",
+        },
+        {
+            content: "Back to the repair",
+            trigger: "a#qualirepar_repair_link",
+            run: "click",
+        },
+        {
+            content: "The repair's page says the quote is accepted",
+            trigger: "#qualirepar_quote_accepted:contains(You accepted the quote)",
+        },
+        {
+            trigger: "#qualirepar_steps li.fw-bold:contains(Quote accepted)",
         },
     ],
 });
