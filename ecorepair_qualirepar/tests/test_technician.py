@@ -18,11 +18,12 @@ class TestTechnician(TransactionCase):
         Employee = cls.env["hr.employee"]
         cls.tech = Employee.create({"name": "Léa Martin", "user_id": cls.user.id})
         cls.expired = Employee.create({"name": "Paul Durand"})
-        cls.env["qualirepar.qualification"].create([
-            {"employee_id": cls.tech.id, "fiche_metier_id": cls.fiche.id, "date_from": "2024-01-01",
-             "reference": "QR-2024-001"},
-            {"employee_id": cls.expired.id, "fiche_metier_id": cls.fiche.id, "date_from": "2020-01-01",
-             "date_to": "2020-12-31"},
+        # a qualification is a certification of the employee's resume (hr_skills) for a fiche métier
+        cls.qualifications = cls.env["hr.resume.line"].with_user(cls.manager).create([
+            {"employee_id": cls.tech.id, "qualirepar_fiche_metier_id": cls.fiche.id, "date_start": "2024-01-01",
+             "name": "QR-2024-001"},
+            {"employee_id": cls.expired.id, "qualirepar_fiche_metier_id": cls.fiche.id, "date_start": "2020-01-01",
+             "date_end": "2020-12-31", "name": "Habilitation 2020"},
         ])
         cls.when = datetime(2025, 3, 1, 10)
         cls.device = cls.env["product.product"].create({"name": "Device"})
@@ -38,7 +39,38 @@ class TestTechnician(TransactionCase):
         self.assertFalse(self.tech._qualirepar_is_qualified(self.fiche, datetime(2023, 12, 31).date()))
         self.assertFalse(self.expired._qualirepar_is_qualified(self.fiche, self.when.date()))
         self.assertTrue(self.expired._qualirepar_is_qualified(self.fiche, datetime(2020, 12, 31).date()))
-        self.assertIn(self.fiche, self.tech.qualirepar_qualification_ids.fiche_metier_id)
+        self.assertIn(self.fiche, self.tech.qualirepar_qualification_ids.qualirepar_fiche_metier_id)
+        self.assertEqual(set(self.qualifications.mapped("display_type")), {"certification"})
+        self.assertEqual(self.qualifications.line_type_id,
+                         self.env.ref("ecorepair_qualirepar.resume_type_qualirepar_qualification"))
+
+    def test_technician_cannot_qualify_himself(self):
+        """hr_skills lets an employee edit his own resume: not a qualification, nor its dates."""
+        Line = self.env["hr.resume.line"].with_user(self.user)
+        with self.assertRaisesRegex(AccessError, "cannot be changed by hand"):
+            Line.create({"employee_id": self.tech.id, "qualirepar_fiche_metier_id": self.other_fiche.id,
+                         "date_start": "2024-01-01", "name": "Self-made"})
+        own = self.qualifications.filtered(lambda l: l.employee_id == self.tech).with_user(self.user)
+        with self.assertRaisesRegex(AccessError, "cannot be changed by hand"):
+            own.date_end = "2030-12-31"
+        with self.assertRaisesRegex(AccessError, "Only a QualiRépar manager can delete a qualification"):
+            own.unlink()
+        # his ordinary resume lines stay his to edit
+        line = Line.create({"employee_id": self.tech.id, "name": "Bac pro", "date_start": "2015-06-30"})
+        line.name = "Bac pro MELEC"
+        self.assertTrue(self.tech._qualirepar_is_qualified(self.fiche, self.when.date()))
+        self.assertFalse(self.tech._qualirepar_is_qualified(self.other_fiche, self.when.date()))
+
+    def test_manager_qualifies_from_the_menu(self):
+        action = self.env["ir.actions.act_window"].with_user(self.manager)._for_xml_id(
+            "ecorepair_qualirepar.action_qualirepar_qualification")
+        Line = self.env["hr.resume.line"].with_user(self.manager)
+        line = Line.with_context(literal_eval(action["context"])).create({
+            "employee_id": self.expired.id, "qualirepar_fiche_metier_id": self.other_fiche.id,
+            "date_start": "2025-01-01", "name": "TV"})
+        self.assertIn(line, Line.search(literal_eval(action["domain"])))
+        repair = self.repair(qualirepar_technician_id=self.expired.id, qualirepar_fiche_metier_id=self.other_fiche.id)
+        self.assertTrue(repair.qualirepar_technician_qualified)
 
     def test_qualified_technician_and_default(self):
         repair = self.repair(qualirepar_technician_id=self.tech.id)
