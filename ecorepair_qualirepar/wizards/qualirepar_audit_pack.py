@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..models.qualirepar_access import MANAGER, check_role
 
@@ -53,7 +54,7 @@ class QualireparAuditPackWizard(models.TransientModel):
         answers = self.env["survey.user_input"].sudo().search([
             ("qualirepar_repair_id.company_id", "=", company.id), ("state", "=", "done"),
             ("end_datetime", ">=", start), ("end_datetime", "<", end)], order="end_datetime")
-        return {
+        data = {
             "returns": Repair.search([*in_period, ("qualirepar_is_return", "=", True)], order="schedule_date"),
             "answers": answers,
             "invitations": self.env["survey.user_input"].sudo().search_count([
@@ -70,6 +71,23 @@ class QualireparAuditPackWizard(models.TransientModel):
             "onsite": Repair.search([*in_period, ("qualirepar_intervention_type", "=", "onsite"),
                                      ("qualirepar_beyond_zone", "=", True)], order="schedule_date"),
         }
+        # the sentences of the pack, whole, so that they translate as sentences
+        _ = self.env._
+        data["texts"] = {
+            "period": _("Period: from %(date_from)s to %(date_to)s", date_from=format_date(self.env, self.date_from),
+                        date_to=format_date(self.env, self.date_to)),
+            "returns": _("%(count)s repair(s) of the period came back within the repair warranty of %(months)s "
+                         "month(s) after an earlier repair.", count=len(data["returns"]),
+                         months=company.qualirepar_warranty_months),
+            "answers": _("%(invitations)s invitation(s) to the satisfaction survey in the period, %(answers)s "
+                         "answer(s), %(handled)s handled.", invitations=data["invitations"],
+                         answers=len(answers), handled=len(answers.filtered("qualirepar_handled"))),
+            "parts": _("The %(count)s latest parts put in the period's repairs (at most %(limit)s), with their "
+                       "origin, from the repairs' lines.", count=len(data["parts"]), limit=PARTS_SAMPLE),
+            "onsite": _("%(count)s on-site repair(s) of the period beyond the declared zone of %(km)s km.",
+                        count=len(data["onsite"]), km=f"{company.qualirepar_max_distance_km:g}"),
+        }
+        return data
 
 
 class ReportQualireparAuditPack(models.AbstractModel):
@@ -85,6 +103,5 @@ class ReportQualireparAuditPack(models.AbstractModel):
             "doc_ids": docids,
             "doc_model": "qualirepar.audit.pack.wizard",
             "docs": docs,
-            "parts_sample": PARTS_SAMPLE,
             "audit": {wizard.id: wizard._qualirepar_audit_data() for wizard in docs},
         }
