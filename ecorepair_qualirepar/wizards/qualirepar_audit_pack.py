@@ -85,7 +85,7 @@ class QualireparAuditPackWizard(models.TransientModel):
             "parts": _("The %(count)s latest parts put in the period's repairs (at most %(limit)s), with their "
                        "origin, from the repairs' lines.", count=len(data["parts"]), limit=PARTS_SAMPLE),
             "onsite": _("%(count)s on-site repair(s) of the period beyond the declared zone of %(km)s km.",
-                        count=len(data["onsite"]), km=f"{company.qualirepar_max_distance_km:g}"),
+                        count=len(data["onsite"]), km="%g" % company.qualirepar_max_distance_km),
         }
         return data
 
