@@ -1,8 +1,11 @@
+import base64
+import importlib.util
 from ast import literal_eval
 from datetime import datetime
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.misc import file_path
 
 
 @tagged("post_install", "-at_install")
@@ -121,3 +124,46 @@ class TestTechnician(TransactionCase):
         self.assertEqual(repair.qualirepar_qualification_override_reason, "Renewal session booked, supervised by Léa")
         action = self.env.ref("ecorepair_qualirepar.action_qualirepar_repair_override")
         self.assertIn(repair, self.env["repair.order"].search(literal_eval(action.domain)))
+
+
+@tagged("post_install", "-at_install")
+class TestQualificationMigration(TransactionCase):
+    """18.0.1.4.0: the qualifications of the removed model become certifications of the resumes."""
+
+    def test_qualifications_and_certificates_move_to_the_resumes(self):
+        path = file_path("ecorepair_qualirepar/migrations/18.0.1.4.0/post-qualifications-to-skills.py")
+        spec = importlib.util.spec_from_file_location("qualirepar_post_qualifications_to_skills", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        tech = self.env["hr.employee"].create({"name": "Léa Martin"})
+        fiche = self.env.ref("ecorepair_qualirepar.fiche_metier_4")
+        cr = self.env.cr
+        # the table of the earlier version, as it was left
+        cr.execute("""CREATE TABLE qualirepar_qualification (
+                          id serial PRIMARY KEY, employee_id int, company_id int, fiche_metier_id int, date_from date,
+                          date_to date, reference varchar, note text, certificate_filename varchar)""")
+        cr.execute("""INSERT INTO qualirepar_qualification
+                          (employee_id, fiche_metier_id, date_from, date_to, reference, note, certificate_filename)
+                      VALUES (%s, %s, '2022-01-01', '2024-12-31', 'QR-TV-7', 'Stage constructeur', 'tv.pdf')
+                      RETURNING id""", [tech.id, fiche.id])
+        old_id = cr.fetchone()[0]
+        certificate = self.env["ir.attachment"].create({
+            "name": "certificate", "res_model": "qualirepar.qualification", "res_field": "certificate",
+            "res_id": old_id, "raw": b"%PDF-1.4 attestation"})
+
+        migration.migrate.__wrapped__(self.env(su=True), "18.0.1.3.0")  # the script's body (openupgrade's wrapper looks for Odoo's migration frame)
+
+        line = self.env["hr.resume.line"].search([("employee_id", "=", tech.id),
+                                                  ("qualirepar_fiche_metier_id", "!=", False)])
+        self.assertEqual((line.name, str(line.date_start), str(line.date_end), line.display_type),
+                         ("QR-TV-7", "2022-01-01", "2024-12-31", "certification"))
+        self.assertEqual(line.qualirepar_fiche_metier_id, fiche)
+        self.assertIn("Stage constructeur", line.description)
+        self.assertEqual(line.qualirepar_certificate_filename, "tv.pdf")
+        self.assertTrue(line.qualirepar_has_certificate)
+        self.assertEqual(base64.b64decode(line.qualirepar_certificate), b"%PDF-1.4 attestation")
+        self.assertEqual((certificate.res_model, certificate.res_id), ("hr.resume.line", line.id))
+        self.assertTrue(tech._qualirepar_is_qualified(fiche, datetime(2024, 12, 31).date()))
+        self.assertFalse(tech._qualirepar_is_qualified(fiche, datetime(2025, 1, 1).date()))
+        cr.execute("SELECT to_regclass('qualirepar_qualification')")
+        self.assertIsNone(cr.fetchone()[0], "the old table is dropped")

@@ -41,17 +41,22 @@ def migrate(env, version):
         "line_type_id": line_type.id if line_type else False,
         "qualirepar_certificate_filename": row["certificate_filename"],
     } for row in rows])
+    lines.flush_recordset()
     pairs = [(row["id"], line.id) for row, line in zip(rows, lines)]
     cr.execute("""UPDATE ir_attachment a SET res_model = 'hr.resume.line', res_field = 'qualirepar_certificate',
                          res_id = pairs.line_id
                     FROM (VALUES %s) AS pairs(old_id, line_id)
                    WHERE a.res_model = 'qualirepar.qualification' AND a.res_field = 'certificate'
-                     AND a.res_id = pairs.old_id""" % ", ".join(["(%s, %s)"] * len(pairs)),
+                     AND a.res_id = pairs.old_id
+               RETURNING a.res_id""" % ", ".join(["(%s, %s)"] * len(pairs)),
                [value for pair in pairs for value in pair])
-    moved = cr.rowcount
-    lines.invalidate_recordset(["qualirepar_certificate"])
-    env.add_to_compute(lines._fields["qualirepar_has_certificate"], lines)
-    lines.flush_recordset()
+    with_certificate = [line_id for (line_id,) in cr.fetchall()]
+    moved = len(with_certificate)
+    if with_certificate:
+        cr.execute("UPDATE hr_resume_line SET qualirepar_has_certificate = TRUE WHERE id IN %s",
+                   [tuple(with_certificate)])
+    lines.invalidate_recordset(["qualirepar_certificate", "qualirepar_has_certificate"])
+    env["ir.attachment"].invalidate_model(["res_model", "res_field", "res_id"])
     cr.execute("DROP TABLE qualirepar_qualification CASCADE")
     _logger.info("%s technician qualification(s) moved to the employees' resumes (%s certificate(s))",
                  len(lines), moved)
