@@ -91,6 +91,9 @@ class CalendarEvent(models.Model):
             return changed
         ours = self.filtered("qualirepar_kind")
         changed |= ours._qualirepar_changed(vals, {"name", "start", "stop", "duration", "allday", "user_id"})
+        # the outcome of a legal-watch action is written by the person it is assigned to; a training's by the manager
+        not_theirs = ours.filtered(lambda e: e.qualirepar_kind == "training" or e.user_id != self.env.user)
+        changed |= not_theirs._qualirepar_changed(vals, {"qualirepar_note"})
         changed |= ours.filtered(lambda e: e.qualirepar_state == "done")._qualirepar_changed(
             vals, set(vals) - {"attendee_ids", "partner_ids", "alarm_ids"})
         return changed

@@ -151,7 +151,8 @@ class TestQualificationMigration(TransactionCase):
             "name": "certificate", "res_model": "qualirepar.qualification", "res_field": "certificate",
             "res_id": old_id, "raw": b"%PDF-1.4 attestation"})
 
-        migration.migrate.__wrapped__(self.env(su=True), "18.0.1.3.0")  # the script's body (openupgrade's wrapper looks for Odoo's migration frame)
+        # the script's body (openupgrade's wrapper looks for the frame of Odoo's migration manager)
+        migration.migrate.__wrapped__(self.env(su=True), "18.0.1.3.0")
 
         line = self.env["hr.resume.line"].search([("employee_id", "=", tech.id),
                                                   ("qualirepar_fiche_metier_id", "!=", False)])

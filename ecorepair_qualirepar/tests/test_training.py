@@ -89,7 +89,8 @@ class TestTraining(TransactionCase):
         self.assertTrue(self.tech._qualirepar_is_qualified(self.fiche, fields.Date.to_date("2027-03-09")))
         self.assertFalse(self.tech._qualirepar_is_qualified(self.fiche, fields.Date.to_date("2027-03-10")))
         repair = self.env["repair.order"].create({
-            "product_id": self.env["product.product"].create({"name": "Phone"}).id, "schedule_date": "2025-06-01 10:00:00",
+            "product_id": self.env["product.product"].create({"name": "Phone"}).id,
+            "schedule_date": "2025-06-01 10:00:00",
             "qualirepar_fiche_metier_id": self.fiche.id, "qualirepar_technician_id": self.tech.id})
         self.assertTrue(repair.qualirepar_technician_qualified)
 
@@ -109,7 +110,8 @@ class TestTraining(TransactionCase):
         with self.assertRaisesRegex(UserError, "add the staff attending"):
             self.training(qualirepar_employee_ids=False).action_qualirepar_done()
         with self.assertRaisesRegex(UserError, "qualifies for a fiche métier: choose the fiche"):
-            self.training(qualirepar_fiche_metier_id=False, qualirepar_grants_qualification=True).action_qualirepar_done()
+            self.training(qualirepar_fiche_metier_id=False,
+                          qualirepar_grants_qualification=True).action_qualirepar_done()
 
     def test_only_the_manager_plans(self):
         context = literal_eval(self.action("action_qualirepar_training", self.user)["context"])
@@ -134,6 +136,8 @@ class TestTraining(TransactionCase):
         self.assertEqual((watch.qualirepar_kind, watch.qualirepar_state), ("legal_watch", "planned"))
         with self.assertRaisesRegex(AccessError, "or the person a legal-watch action is assigned to"):
             watch.with_user(self.other_user).action_qualirepar_done()
+        with self.assertRaisesRegex(AccessError, "cannot be changed by hand"):
+            watch.with_user(self.other_user).qualirepar_note = "<p>Not mine to write</p>"
         mine = watch.with_user(self.user)
         with self.assertRaisesRegex(UserError, "write in “Outcome” what was read"):
             mine.action_qualirepar_done()
