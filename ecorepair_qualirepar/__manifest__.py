@@ -21,6 +21,8 @@
         "hr_skills_survey",
         "calendar",
         "queue_job",
+        "purchase_stock",
+        "purchase_repair",
     ],
     "external_dependencies": {"python": ["requests", "python-stdnum", "openupgradelib"]},
     "data": [
@@ -34,6 +36,7 @@
         "data/qualirepar_account_data.xml",
         "data/qualirepar_survey_data.xml",
         "data/qualirepar_training_data.xml",
+        "data/qualirepar_stock_data.xml",
         "views/qualirepar_backend_views.xml",
         "views/qualirepar_product_type_views.xml",
         "views/qualirepar_reference_views.xml",
@@ -70,6 +73,8 @@
         "views/qualirepar_legal_views.xml",
         "report/qualirepar_bonus_poster.xml",
         "views/qualirepar_bonus_page_templates.xml",
+        "views/qualirepar_parts_views.xml",
+        "report/qualirepar_parts_report.xml",
     ],
     "demo": [
         "demo/qualirepar_users_demo.xml",
@@ -77,6 +82,7 @@
         "demo/qualirepar_backend_demo.xml",
         "demo/qualirepar_repair_demo.xml",
         "demo/qualirepar_training_demo.xml",
+        "demo/qualirepar_parts_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["ecorepair_qualirepar/static/src/**/*"],

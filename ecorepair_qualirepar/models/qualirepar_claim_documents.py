@@ -2,10 +2,12 @@ import base64
 import mimetypes
 
 from odoo import api, fields, models
+from odoo.tools.mimetypes import guess_mimetype
 
 
 # Marks the invoice PDF rendered once the invoice was paid (it shows the payments).
 PAID_INVOICE = "paid invoice"
+OCTET_STREAM = "application/octet-stream"
 
 
 class QualireparClaim(models.Model):
@@ -81,7 +83,7 @@ class QualireparClaim(models.Model):
         documents = []
 
         def add(kind, name, content, mimetype=None):
-            mimetype = mimetype or mimetypes.guess_type(name)[0] or _sniff_mimetype(content)
+            mimetype = mimetype or mimetypes.guess_type(name)[0] or guess_mimetype(content, OCTET_STREAM)
             extension = name.rsplit(".", 1)[-1].lower() if "." in name else (
                 mimetypes.guess_extension(mimetype) or ".bin").lstrip(".")
             documents.append({"kind": kind, "name": name, "extension": extension, "mimetype": mimetype,
@@ -92,7 +94,7 @@ class QualireparClaim(models.Model):
         repair = self.repair_id
         if repair.qualirepar_nameplate_photo:
             content = base64.b64decode(repair.qualirepar_nameplate_photo)
-            mimetype = _sniff_mimetype(content)
+            mimetype = guess_mimetype(content, OCTET_STREAM)
             add("nameplate", f"plaque-{repair.name.replace('/', '_')}.{_EXTENSIONS.get(mimetype, 'jpg')}", content,
                 mimetype)
         photo = repair.qualirepar_device_photo_ids[:1]
@@ -106,17 +108,3 @@ class QualireparClaim(models.Model):
 _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp",
                "application/pdf": "pdf"}
 
-
-def _sniff_mimetype(content):
-    """The type of a file by its first bytes (the images Odoo keeps, PDF)."""
-    if content[:8] == b"\x89PNG\r\n\x1a\n":
-        return "image/png"
-    if content[:3] == b"\xff\xd8\xff":
-        return "image/jpeg"
-    if content[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    if content[:5] == b"%PDF-":
-        return "application/pdf"
-    return "application/octet-stream"

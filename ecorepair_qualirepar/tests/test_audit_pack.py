@@ -106,6 +106,7 @@ class TestAuditPack(HttpCase):
         section = text[text.index("5. Spare parts: traceability sample"):text.index("6. On-site repairs")]
         self.assertIn("Pompe de vidange", section)
         self.assertIn("New", section)
+        self.assertIn("Not reserved yet", section)  # a draft repair's part: no supplier or stock to tell yet
         # 6. on-site beyond the zone with the reason
         section = text[text.index("6. On-site repairs beyond the declared zone"):]
         self.assertIn(self.far.name, section)
