@@ -13,7 +13,8 @@ from . import product_template
 from . import res_company
 from . import res_config_settings
 from . import repair_order
-from . import qualirepar_qualification
+from . import hr_resume_line
+from . import calendar_event
 from . import hr_employee
 from . import repair_order_technician
 from . import repair_order_onsite

@@ -48,8 +48,8 @@ class RepairOrder(models.Model):
         if technician._qualirepar_is_qualified(fiche, date):
             return ""
         args = {"technician": technician.name, "fiche": fiche.display_name, "date": format_date(self.env, date)}
-        if self.env["qualirepar.qualification"].sudo().search_count(
-                [("employee_id", "=", technician.id), ("fiche_metier_id", "=", fiche.id)], limit=1):
+        if self.env["hr.resume.line"].sudo().search_count(
+                [("employee_id", "=", technician.id), ("qualirepar_fiche_metier_id", "=", fiche.id)], limit=1):
             return self.env._(
                 "The qualification of %(technician)s for the fiche métier %(fiche)s is not valid on "
                 "%(date)s (expired or not yet started).", **args)

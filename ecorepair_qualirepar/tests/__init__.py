@@ -4,6 +4,8 @@ from . import test_security
 from . import test_product_mapping
 from . import test_ui
 from . import test_technician
+from . import test_training
+from . import test_audit_pack
 from . import test_onsite
 from . import test_intake
 from . import test_checklist

@@ -33,7 +33,7 @@ MATRIX = {
     "qualirepar.business.sheet": {**STAFF, "manager": "rw"},
     "qualirepar.control.point.template": {"workshop": "r", "front_office": "r", "manager": "rwcu"},
     "qualirepar.control.point": {"workshop": "rwc", "front_office": "rwc", "accountant": "r", "manager": "rwcu"},
-    "qualirepar.qualification": {"workshop": "r", "front_office": "r", "manager": "rwcu"},
+    "qualirepar.audit.pack.wizard": {"manager": "rwcu"},
     "qualirepar.claim": {"accountant": "rw", "manager": "rw"},
     "qualirepar.remittance.wizard": {"accountant": "rwcu", "manager": "rwcu"},
     "qualirepar.remittance.wizard.line": {"accountant": "rwcu", "manager": "rwcu"},
@@ -72,6 +72,9 @@ METHODS = {
     ("res.partner", "action_qualirepar_sms_opt_out"): "workshop",
     ("res.partner", "action_qualirepar_sms_opt_in"): "workshop",
     ("res.config.settings", "action_qualirepar_backends"): "manager",
+    # trainings: the manager; a legal-watch action: the manager, or the person it is assigned to
+    ("calendar.event", "action_qualirepar_done"): "staff",
+    ("qualirepar.audit.pack.wizard", "action_print"): "manager",
     ("res.config.settings", "action_qualirepar_print_bonus_poster"): "front_office",
     ("res.config.settings", "action_qualirepar_print_price_notice"): "front_office",
 }

@@ -1,8 +1,11 @@
+import base64
+import importlib.util
 from ast import literal_eval
 from datetime import datetime
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.misc import file_path
 
 
 @tagged("post_install", "-at_install")
@@ -18,11 +21,12 @@ class TestTechnician(TransactionCase):
         Employee = cls.env["hr.employee"]
         cls.tech = Employee.create({"name": "Léa Martin", "user_id": cls.user.id})
         cls.expired = Employee.create({"name": "Paul Durand"})
-        cls.env["qualirepar.qualification"].create([
-            {"employee_id": cls.tech.id, "fiche_metier_id": cls.fiche.id, "date_from": "2024-01-01",
-             "reference": "QR-2024-001"},
-            {"employee_id": cls.expired.id, "fiche_metier_id": cls.fiche.id, "date_from": "2020-01-01",
-             "date_to": "2020-12-31"},
+        # a qualification is a certification of the employee's resume (hr_skills) for a fiche métier
+        cls.qualifications = cls.env["hr.resume.line"].with_user(cls.manager).create([
+            {"employee_id": cls.tech.id, "qualirepar_fiche_metier_id": cls.fiche.id, "date_start": "2024-01-01",
+             "name": "QR-2024-001"},
+            {"employee_id": cls.expired.id, "qualirepar_fiche_metier_id": cls.fiche.id, "date_start": "2020-01-01",
+             "date_end": "2020-12-31", "name": "Habilitation 2020"},
         ])
         cls.when = datetime(2025, 3, 1, 10)
         cls.device = cls.env["product.product"].create({"name": "Device"})
@@ -38,7 +42,38 @@ class TestTechnician(TransactionCase):
         self.assertFalse(self.tech._qualirepar_is_qualified(self.fiche, datetime(2023, 12, 31).date()))
         self.assertFalse(self.expired._qualirepar_is_qualified(self.fiche, self.when.date()))
         self.assertTrue(self.expired._qualirepar_is_qualified(self.fiche, datetime(2020, 12, 31).date()))
-        self.assertIn(self.fiche, self.tech.qualirepar_qualification_ids.fiche_metier_id)
+        self.assertIn(self.fiche, self.tech.qualirepar_qualification_ids.qualirepar_fiche_metier_id)
+        self.assertEqual(set(self.qualifications.mapped("display_type")), {"certification"})
+        self.assertEqual(self.qualifications.line_type_id,
+                         self.env.ref("ecorepair_qualirepar.resume_type_qualirepar_qualification"))
+
+    def test_technician_cannot_qualify_himself(self):
+        """hr_skills lets an employee edit his own resume: not a qualification, nor its dates."""
+        Line = self.env["hr.resume.line"].with_user(self.user)
+        with self.assertRaisesRegex(AccessError, "cannot be changed by hand"):
+            Line.create({"employee_id": self.tech.id, "qualirepar_fiche_metier_id": self.other_fiche.id,
+                         "date_start": "2024-01-01", "name": "Self-made"})
+        own = self.qualifications.filtered(lambda l: l.employee_id == self.tech).with_user(self.user)
+        with self.assertRaisesRegex(AccessError, "cannot be changed by hand"):
+            own.date_end = "2030-12-31"
+        with self.assertRaisesRegex(AccessError, "Only a QualiRépar manager can delete a qualification"):
+            own.unlink()
+        # his ordinary resume lines stay his to edit
+        line = Line.create({"employee_id": self.tech.id, "name": "Bac pro", "date_start": "2015-06-30"})
+        line.name = "Bac pro MELEC"
+        self.assertTrue(self.tech._qualirepar_is_qualified(self.fiche, self.when.date()))
+        self.assertFalse(self.tech._qualirepar_is_qualified(self.other_fiche, self.when.date()))
+
+    def test_manager_qualifies_from_the_menu(self):
+        action = self.env["ir.actions.act_window"].with_user(self.manager)._for_xml_id(
+            "ecorepair_qualirepar.action_qualirepar_qualification")
+        Line = self.env["hr.resume.line"].with_user(self.manager)
+        line = Line.with_context(literal_eval(action["context"])).create({
+            "employee_id": self.expired.id, "qualirepar_fiche_metier_id": self.other_fiche.id,
+            "date_start": "2025-01-01", "name": "TV"})
+        self.assertIn(line, Line.search(literal_eval(action["domain"])))
+        repair = self.repair(qualirepar_technician_id=self.expired.id, qualirepar_fiche_metier_id=self.other_fiche.id)
+        self.assertTrue(repair.qualirepar_technician_qualified)
 
     def test_qualified_technician_and_default(self):
         repair = self.repair(qualirepar_technician_id=self.tech.id)
@@ -109,3 +144,46 @@ class TestTechnician(TransactionCase):
         self.assertLess(names.index("Aline Bernard"), names.index("Léa Martin"))
         names = [name for _id, name in Employee.name_search("", limit=100)]
         self.assertLess(names.index("Aline Bernard"), names.index("Léa Martin"))
+
+@tagged("post_install", "-at_install")
+class TestQualificationMigration(TransactionCase):
+    """18.0.1.4.0: the qualifications of the removed model become certifications of the resumes."""
+
+    def test_qualifications_and_certificates_move_to_the_resumes(self):
+        path = file_path("ecorepair_qualirepar/migrations/18.0.1.4.0/post-qualifications-to-skills.py")
+        spec = importlib.util.spec_from_file_location("qualirepar_post_qualifications_to_skills", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        tech = self.env["hr.employee"].create({"name": "Léa Martin"})
+        fiche = self.env.ref("ecorepair_qualirepar.fiche_metier_4")
+        cr = self.env.cr
+        # the table of the earlier version, as it was left
+        cr.execute("""CREATE TABLE qualirepar_qualification (
+                          id serial PRIMARY KEY, employee_id int, company_id int, fiche_metier_id int, date_from date,
+                          date_to date, reference varchar, note text, certificate_filename varchar)""")
+        cr.execute("""INSERT INTO qualirepar_qualification
+                          (employee_id, fiche_metier_id, date_from, date_to, reference, note, certificate_filename)
+                      VALUES (%s, %s, '2022-01-01', '2024-12-31', 'QR-TV-7', 'Stage constructeur', 'tv.pdf')
+                      RETURNING id""", [tech.id, fiche.id])
+        old_id = cr.fetchone()[0]
+        certificate = self.env["ir.attachment"].create({
+            "name": "certificate", "res_model": "qualirepar.qualification", "res_field": "certificate",
+            "res_id": old_id, "raw": b"%PDF-1.4 attestation"})
+
+        # the script's body (openupgrade's wrapper looks for the frame of Odoo's migration manager)
+        migration.migrate.__wrapped__(self.env(su=True), "18.0.1.3.0")
+
+        line = self.env["hr.resume.line"].search([("employee_id", "=", tech.id),
+                                                  ("qualirepar_fiche_metier_id", "!=", False)])
+        self.assertEqual((line.name, str(line.date_start), str(line.date_end), line.display_type),
+                         ("QR-TV-7", "2022-01-01", "2024-12-31", "certification"))
+        self.assertEqual(line.qualirepar_fiche_metier_id, fiche)
+        self.assertIn("Stage constructeur", line.description)
+        self.assertEqual(line.qualirepar_certificate_filename, "tv.pdf")
+        self.assertTrue(line.qualirepar_has_certificate)
+        self.assertEqual(base64.b64decode(line.qualirepar_certificate), b"%PDF-1.4 attestation")
+        self.assertEqual((certificate.res_model, certificate.res_id), ("hr.resume.line", line.id))
+        self.assertTrue(tech._qualirepar_is_qualified(fiche, datetime(2024, 12, 31).date()))
+        self.assertFalse(tech._qualirepar_is_qualified(fiche, datetime(2025, 1, 1).date()))
+        cr.execute("SELECT to_regclass('qualirepar_qualification')")
+        self.assertIsNone(cr.fetchone()[0], "the old table is dropped")

@@ -1,1 +1,2 @@
 from . import qualirepar_remittance
+from . import qualirepar_audit_pack
