@@ -64,12 +64,16 @@
         "views/qualirepar_legal_views.xml",
         "report/qualirepar_bonus_poster.xml",
         "views/qualirepar_bonus_page_templates.xml",
+        "data/qualirepar_booking_data.xml",
+        "views/qualirepar_booking_views.xml",
+        "views/qualirepar_booking_templates.xml",
     ],
     "demo": [
         "demo/qualirepar_users_demo.xml",
         "demo/qualirepar_company_demo.xml",
         "demo/qualirepar_backend_demo.xml",
         "demo/qualirepar_repair_demo.xml",
+        "demo/qualirepar_booking_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["ecorepair_qualirepar/static/src/**/*"],

@@ -40,3 +40,4 @@ from . import qualirepar_product_document
 from . import repair_order_document
 from . import repair_order_sms
 from . import res_partner_sms
+from . import repair_order_booking

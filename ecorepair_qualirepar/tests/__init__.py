@@ -21,3 +21,4 @@ from . import test_portal
 from . import test_security_money
 from . import test_input_validation
 from . import test_legal_documents
+from . import test_booking
