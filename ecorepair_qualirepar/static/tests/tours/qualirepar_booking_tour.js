@@ -86,11 +86,17 @@ registry.category("web_tour.tours").add("qualirepar_booking_staff_tour", {
             run: "click",
         },
         {
-            content: "It says it was booked online, with the customer's fault",
+            content: "It says it was booked online",
             trigger: ".o_form_view .o_field_widget[name=qualirepar_booked_online] input:checked",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=partner_id]:contains(Julie Bernard)",
+            content: "The customer created from the booking",
+            trigger: ".o_form_view .o_field_widget[name=partner_id] input",
+            run() {
+                if (this.anchor.value !== "Julie Bernard") {
+                    throw new Error(`The repair's customer is ${this.anchor.value}`);
+                }
+            },
         },
     ],
 });
