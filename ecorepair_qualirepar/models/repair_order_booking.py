@@ -188,6 +188,7 @@ class RepairOrder(models.Model):
             "qualirepar_fault_description": values["fault"].strip(),
             "qualirepar_consent_gdpr": True,
             "qualirepar_booked_online": True,
+            "user_id": False,  # not the public user: the shop assigns it
             "internal_notes": tools.plaintext2html(summary),
         })
         repair.message_post(body=summary, subtype_xmlid="mail.mt_note")

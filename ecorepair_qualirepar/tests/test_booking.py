@@ -86,6 +86,7 @@ class TestBooking(BookingCase, SMSCase):
         self.assertEqual(repair.qualirepar_fault_description, "Ne vidange plus l'eau")
         self.assertEqual(fields.Datetime.to_string(repair.schedule_date), values["slot"])
         self.assertTrue(repair.qualirepar_consent_gdpr)
+        self.assertFalse(repair.user_id, "nobody responsible yet, not the public user")
         customer = repair.partner_id
         self.assertEqual((customer.name, customer.email, customer.mobile, customer.street, customer.zip, customer.city),
                          ("Claire Martin", "claire@example.com", "0655443322", "3 rue des Lilas", "69003", "Lyon"))
