@@ -112,6 +112,16 @@ class TestComplaintDeadline(CallCentreCase):
         ticket.qualirepar_is_complaint = False
         self.assertEqual(ticket.qualirepar_deadline, datetime(2026, 3, 4, 16, 0), "2 working days otherwise")
 
+    def test_closing_a_complaint_without_its_action_is_refused_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["ecorepair_qualirepar_helpdesk"], ["fr_FR"], overwrite=True)
+        ticket = self.ticket(qualirepar_is_complaint=True).with_context(lang="fr_FR")
+        with self.assertRaises(UserError) as refusal:
+            ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self.assertEqual(str(refusal.exception), f"Écrivez l'action menée sur la réclamation {ticket.number} avant de la "
+                         "clore : l'audit QualiRépar la demande.")
+        self.assertEqual(self.channel["letter"].with_context(lang="fr_FR").name, "Courrier")
+
     def test_public_holidays_are_not_working_days(self):
         self.env["resource.calendar.leaves"].create({
             "name": "Jour férié", "calendar_id": self.calendar.id, "resource_id": False,
