@@ -1,7 +1,7 @@
 {
     "name": "QualiRépar – Bonus réparation",
     "summary": "QualiRépar repair files and bonus réparation claims with ecosystem and Ecologic",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/ecorepair/ecorepair_qualirepar",
     "author": "ecorepair_qualirepar developers",
@@ -19,6 +19,8 @@
         "survey",
         "hr",
         "queue_job",
+        "purchase_stock",
+        "purchase_repair",
     ],
     "external_dependencies": {"python": ["requests", "python-stdnum", "openupgradelib"]},
     "data": [
@@ -31,6 +33,7 @@
         "data/qualirepar_queue_job_data.xml",
         "data/qualirepar_account_data.xml",
         "data/qualirepar_survey_data.xml",
+        "data/qualirepar_stock_data.xml",
         "views/qualirepar_backend_views.xml",
         "views/qualirepar_product_type_views.xml",
         "views/qualirepar_reference_views.xml",
@@ -64,6 +67,8 @@
         "views/qualirepar_legal_views.xml",
         "report/qualirepar_bonus_poster.xml",
         "views/qualirepar_bonus_page_templates.xml",
+        "views/qualirepar_parts_views.xml",
+        "report/qualirepar_parts_report.xml",
         "data/qualirepar_booking_data.xml",
         "views/qualirepar_booking_views.xml",
         "views/qualirepar_booking_templates.xml",
@@ -73,6 +78,7 @@
         "demo/qualirepar_company_demo.xml",
         "demo/qualirepar_backend_demo.xml",
         "demo/qualirepar_repair_demo.xml",
+        "demo/qualirepar_parts_demo.xml",
         "demo/qualirepar_booking_demo.xml",
     ],
     "assets": {

@@ -56,5 +56,8 @@ PY
 log "Demo quotes and invoices with the bonus réparation"
 "${ODOO_BIN[@]}" shell "${ODOO_ARGS[@]}" --no-http --log-level=warn < "$ROOT/scripts/demo_accounting.py"
 
+log "Demo spare part ordered from its supplier, received with its lot and billed"
+"${ODOO_BIN[@]}" shell "${ODOO_ARGS[@]}" --no-http --log-level=warn < "$ROOT/scripts/demo_parts.py"
+
 log "Odoo on http://localhost:$ODOO_PORT (database $DEMO_DB, login admin / admin)"
 "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" --http-port "$ODOO_PORT" "$@"

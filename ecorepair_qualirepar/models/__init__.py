@@ -22,6 +22,8 @@ from . import qualirepar_control_point
 from . import repair_order_checklist
 from . import repair_order_bonus
 from . import stock_move
+from . import stock_move_line
+from . import purchase_order_line
 from . import sale_order
 from . import sale_order_line
 from . import account_move
@@ -40,4 +42,6 @@ from . import qualirepar_product_document
 from . import repair_order_document
 from . import repair_order_sms
 from . import res_partner_sms
+from . import repair_order_parts
+from . import stock_lot
 from . import repair_order_booking

@@ -1,6 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# Where a spare part comes from (AGEC law): new, used, or from the circular economy.
+PART_ORIGINS = [
+    ("new", "New"),
+    ("used", "Used"),
+    ("piec", "Circular economy (PIEC)"),
+]
+
 
 def check_one_type_per_organism(records, field_name):
     """Refuse two product types of the same eco-organism on one record."""
@@ -22,6 +29,11 @@ class ProductCategory(models.Model):
         string="Refused quote risk notice", translate=True,
         help="Sent to a customer who refuses the quote of a device of this category (or of a subcategory "
         "without its own notice), instead of the fiche métier's.")
+
+    qualirepar_part_origin = fields.Selection(
+        PART_ORIGINS, string="Origin of its parts",
+        help="The origin given to the spare parts created in this category (new, used, circular economy): used and "
+        "PIEC parts are products of their own, kept in their own category and location.")
 
     @api.constrains("qualirepar_product_type_ids")
     def _check_qualirepar_product_types(self):

@@ -1,12 +1,7 @@
 from odoo import api, fields, models
 
-from .product_category import check_one_type_per_organism
+from .product_category import PART_ORIGINS, check_one_type_per_organism
 
-PART_ORIGINS = [
-    ("new", "New"),
-    ("used", "Used"),
-    ("piec", "Circular economy (PIEC)"),
-]
 LINE_KINDS = [
     ("labour", "Labour"),
     ("part", "Part"),
@@ -22,9 +17,10 @@ class ProductTemplate(models.Model):
         "qualirepar.product.type", string="QualiRépar product types",
         help="Overrides the product types of the product category (one per eco-organism).")
     qualirepar_part_origin = fields.Selection(
-        PART_ORIGINS, string="Part origin", default="new",
+        PART_ORIGINS, string="Part origin", compute="_compute_qualirepar_part_origin", store=True, readonly=False,
         help="Where this spare part comes from, printed on quotes and invoices: new, used, or from the circular "
-        "economy (PIEC, AGEC law). Used and PIEC parts need the customer's consent.")
+        "economy (PIEC, AGEC law). Used and PIEC parts need the customer's consent. A used or PIEC part is a "
+        "product of its own (its price, its supplier, its stock): by default the origin of its category.")
     qualirepar_line_kind = fields.Selection(
         LINE_KINDS, string="Repair document section", compute="_compute_qualirepar_line_kind", store=True,
         readonly=False, help="The section of the detailed quote and invoice where this product is printed.")
@@ -33,6 +29,12 @@ class ProductTemplate(models.Model):
         string="On the shop's price notice",
         help="Listed with its price incl. VAT on the notice of repair prices displayed in the shop "
         "(arrêté 83-50/A).")
+
+    @api.depends("categ_id.qualirepar_part_origin")
+    def _compute_qualirepar_part_origin(self):
+        for template in self:
+            template.qualirepar_part_origin = (template.categ_id.qualirepar_part_origin
+                                               or template.qualirepar_part_origin or "new")
 
     @api.depends("type")
     def _compute_qualirepar_line_kind(self):

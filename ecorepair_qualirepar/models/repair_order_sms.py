@@ -124,6 +124,22 @@ class RepairOrder(models.Model):
 class StockMove(models.Model):
     _inherit = "stock.move"
 
+    def _qualirepar_waiting_repairs(self, moves):
+        """The repairs not told yet whose ``moves`` still wait for their part."""
+        return self.env["repair.order"].sudo().search([
+            ("state", "in", ("confirmed", "under_repair")),
+            ("qualirepar_parts_received_sent", "=", False),
+            ("move_ids", "any", [("id", "in", moves.ids), ("repair_line_type", "=", "add"),
+                                 ("state", "in", WAITING_STATES)]),
+        ]) if moves else self.env["repair.order"]
+
+    def _action_done(self, cancel_backorder=False):
+        """A part ordered for a repair is reserved for it as soon as it is received (chained moves)."""
+        waiting = self._qualirepar_waiting_repairs(self.move_dest_ids)
+        result = super()._action_done(cancel_backorder=cancel_backorder)
+        waiting._qualirepar_notify_parts_received()
+        return result
+
     def _trigger_assign(self):
         """Received parts are reserved for the moves waiting for them: the repairs that were waiting for them
         and now have all their parts tell their customer."""

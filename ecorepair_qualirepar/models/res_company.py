@@ -66,6 +66,11 @@ class ResCompany(models.Model):
         string="Late-payment penalty rate (%)", digits=(5, 2),
         help="Annual rate printed on invoices of business customers; zero, three times the legal interest rate "
         "(the minimum of article L.441-10 of the commercial code) is printed.")
+    qualirepar_used_parts_location_id = fields.Many2one(
+        "stock.location", string="Stock of used and PIEC parts",
+        domain="[('usage', '=', 'internal'), ('company_id', 'in', (id, False))]",
+        help="Used and circular-economy parts (category “Pièces d'occasion et PIEC”) are put away here when "
+        "received, apart from the new parts; a repair reserves them from here like any part of the stock.")
     qualirepar_siren = fields.Char(string="SIREN", compute="_compute_qualirepar_siren")
     qualirepar_legal_warning = fields.Text(
         string="Missing on the repair documents", compute="_compute_qualirepar_legal_warning")
@@ -140,3 +145,45 @@ class ResCompany(models.Model):
                     account.update_field_translations(
                         "name", {"fr_FR": "Éco-organismes – bonus réparation à recevoir"})
             company.qualirepar_bonus_account_id = account
+
+    # ------------------------------------------------------------------ stock of the parts (F12, F24)
+    def write(self, vals):
+        result = super().write(vals)
+        if "qualirepar_used_parts_location_id" in vals:
+            self._qualirepar_sync_used_parts_putaway()
+        return result
+
+    def _qualirepar_sync_used_parts_putaway(self):
+        """Odoo's putaway rule that sends the used and PIEC parts received to their own location."""
+        category = self.env.ref("ecorepair_qualirepar.product_category_second_hand_parts", raise_if_not_found=False)
+        if not category:
+            return
+        Rule = self.env["stock.putaway.rule"].sudo()
+        for company in self:
+            rules = Rule.search([("company_id", "=", company.id), ("category_id", "=", category.id),
+                                 ("product_id", "=", False)])
+            location = company.qualirepar_used_parts_location_id
+            if not location:
+                rules.unlink()
+                continue
+            values = {"location_in_id": (location.warehouse_id.lot_stock_id or location.location_id).id,
+                      "location_out_id": location.id}
+            if rules:
+                rules[:1].write(values)
+                rules[1:].unlink()
+            else:
+                Rule.create({**values, "company_id": company.id, "category_id": category.id})
+
+    @api.model
+    def _qualirepar_setup_parts_stock(self):
+        """Give each company with a warehouse a location for its used and PIEC parts, inside its stock."""
+        warehouses = self.env["stock.warehouse"].sudo().search([], order="sequence, id")
+        for company in self.sudo().search([("qualirepar_used_parts_location_id", "=", False)]):
+            warehouse = warehouses.filtered(lambda w: w.company_id == company)[:1]
+            if not warehouse:
+                continue
+            name = self.with_context(lang=company.partner_id.lang or self.env.lang).env._("Used and PIEC parts")
+            location = self.env["stock.location"].sudo().create({
+                "name": name, "location_id": warehouse.lot_stock_id.id,
+                "usage": "internal", "company_id": company.id})
+            company.qualirepar_used_parts_location_id = location

@@ -40,6 +40,12 @@ class ResConfigSettings(models.TransientModel):
     qualirepar_labour_rate = fields.Monetary(related="company_id.qualirepar_labour_rate", readonly=False)
     qualirepar_late_penalty_rate = fields.Float(related="company_id.qualirepar_late_penalty_rate", readonly=False)
     qualirepar_legal_warning = fields.Text(related="company_id.qualirepar_legal_warning")
+    qualirepar_used_parts_location_id = fields.Many2one(
+        related="company_id.qualirepar_used_parts_location_id", readonly=False)
+    qualirepar_reserve_parts_at_confirm = fields.Boolean(
+        string="Reserve the parts when the repair is confirmed",
+        help="Odoo reserves each part of a confirmed repair from the stock (reservation method of the company's "
+        "repair operation types); unticked, the parts are reserved by hand (Check availability).")
     qualirepar_backend_count = fields.Integer(compute="_compute_qualirepar_counts")
     qualirepar_fiche_held_count = fields.Integer(compute="_compute_qualirepar_counts")
 
@@ -52,6 +58,25 @@ class ResConfigSettings(models.TransientModel):
             sheets = company.qualirepar_business_sheet_ids
             settings.qualirepar_fiche_held_count = len(sheets.fiche_metier_id) + len(
                 sheets.filtered(lambda sheet: not sheet.fiche_metier_id))
+
+    def _qualirepar_repair_picking_types(self, company):
+        return self.env["stock.picking.type"].sudo().search([
+            ("code", "=", "repair_operation"), ("company_id", "=", company.id)])
+
+    def get_values(self):
+        values = super().get_values()
+        types = self._qualirepar_repair_picking_types(self.env.company)
+        values["qualirepar_reserve_parts_at_confirm"] = bool(types) and all(
+            kind.reservation_method == "at_confirm" for kind in types)
+        return values
+
+    def set_values(self):
+        if self.qualirepar_used_parts_location_id:
+            self.group_stock_multi_locations = True  # Odoo's own setting: the location is shown on receipts
+        super().set_values()
+        types = self._qualirepar_repair_picking_types(self.company_id)
+        method = "at_confirm" if self.qualirepar_reserve_parts_at_confirm else "manual"
+        types.filtered(lambda kind: kind.reservation_method != method).write({"reservation_method": method})
 
     def action_qualirepar_backends(self):
         check_role(self.env, MANAGER)

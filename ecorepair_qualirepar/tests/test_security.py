@@ -68,6 +68,7 @@ METHODS = {
     ("repair.order", "action_qualirepar_renew_access_token"): "front_office",
     ("repair.order", "action_qualirepar_send_documents"): "front_office",
     ("repair.order", "action_qualirepar_quote_refused"): "front_office",
+    ("repair.order", "action_qualirepar_order_parts"): "front_office",
     ("sale.order", "action_qualirepar_check_bonus"): "workshop",
     ("res.partner", "action_qualirepar_sms_opt_out"): "workshop",
     ("res.partner", "action_qualirepar_sms_opt_in"): "workshop",
