@@ -20,6 +20,7 @@ from . import repair_order_onsite
 from . import qualirepar_control_point_template
 from . import qualirepar_control_point
 from . import repair_order_checklist
+from . import repair_order_decision
 from . import repair_order_bonus
 from . import stock_move
 from . import stock_move_line

@@ -1,4 +1,24 @@
 from odoo import fields, models
+from odoo.tools import SQL
+
+
+def qualified_first_order(model, sql, alias, reverse):
+    """With ``qualirepar_qualified_first`` (a fiche métier's id) in the context, the employees qualified for
+    that fiche on ``qualirepar_date`` (today by default) come first, in the usual order: the technician
+    picker of a repair lists first who may take it."""
+    fiche_id = model.env.context.get("qualirepar_qualified_first")
+    if not isinstance(fiche_id, int) or isinstance(fiche_id, bool):
+        return sql
+    date = fields.Date.to_date(str(model.env.context.get("qualirepar_date") or "")[:10] or None) \
+        or fields.Date.context_today(model)
+    Qualification = model.env["qualirepar.qualification"].sudo().with_context(qualirepar_qualified_first=False)
+    qualified = Qualification.search(
+        [("fiche_metier_id", "=", fiche_id), *Qualification._domain_valid_on(date)], order="id")
+    if not qualified:
+        return sql
+    first = SQL("CASE WHEN %s IN %s THEN %s ELSE %s END", SQL.identifier(alias or model._table, "id"),
+                tuple(qualified.employee_id.ids), 1 if reverse else 0, 0 if reverse else 1)
+    return SQL("%s, %s", first, sql) if sql else first
 
 
 class HrEmployee(models.Model):
@@ -15,3 +35,15 @@ class HrEmployee(models.Model):
         return bool(Qualification.search_count([
             ("employee_id", "=", self.id), ("fiche_metier_id", "=", fiche.id),
             *Qualification._domain_valid_on(date)], limit=1))
+
+    def _order_to_sql(self, order, query, alias=None, reverse=False):
+        return qualified_first_order(self, super()._order_to_sql(order, query, alias, reverse), alias, reverse)
+
+
+class HrEmployeePublic(models.Model):
+    """The users without HR rights search employees through their public profiles: same order."""
+
+    _inherit = "hr.employee.public"
+
+    def _order_to_sql(self, order, query, alias=None, reverse=False):
+        return qualified_first_order(self, super()._order_to_sql(order, query, alias, reverse), alias, reverse)

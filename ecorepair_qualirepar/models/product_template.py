@@ -1,4 +1,8 @@
+import re
+
 from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import escape_psql
 
 from .product_category import PART_ORIGINS, check_one_type_per_organism
 
@@ -55,3 +59,20 @@ class ProductTemplate(models.Model):
     def _qualirepar_product_type(self, organism):
         """The product type of ``organism`` for this product: its own, else its closest category's."""
         return self._qualirepar_product_types().filtered(lambda ptype: ptype.organism == organism)[:1]
+
+    def _qualirepar_brand(self, company):
+        """The brand of the organisms' lists (of ``company``) this product's name names ("Lave-linge Bosch
+        Serie 4" → Bosch), the longest name first ("De Dietrich" before "Dietrich"); empty when none."""
+        Brand = self.env["qualirepar.brand"]
+        if not self:
+            return Brand
+        self.ensure_one()
+        words = re.findall(r"[\w'&+-]+", self.name or "")
+        candidates = {" ".join(words[i:i + size]) for size in (3, 2, 1) for i in range(len(words) - size + 1)}
+        candidates = [c for c in candidates if len(c) > 1]
+        if not candidates:
+            return Brand
+        domain = expression.OR([[("name", "=ilike", escape_psql(candidate))] for candidate in candidates])
+        brands = Brand.search(expression.AND([
+            domain, [("is_handler", "=", True), ("company_id", "in", [company.id, False])]]))
+        return brands.sorted(lambda b: (-len(b.name), b.id))[:1]

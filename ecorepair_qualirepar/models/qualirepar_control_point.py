@@ -37,6 +37,9 @@ class QualireparControlPoint(models.Model):
     photo = fields.Image(max_width=1920, max_height=1920)
     is_answered = fields.Boolean(string="Answered", compute="_compute_compliance", store=True)
     is_compliant = fields.Boolean(string="Compliant", compute="_compute_compliance", store=True)
+    bounds = fields.Char(
+        string="Compliant values", compute="_compute_bounds",
+        help="The bounds within which a measurement is compliant, with its unit.")
     done_by_id = fields.Many2one("res.users", string="Checked by", readonly=True)
     done_date = fields.Datetime(string="Checked on", readonly=True)
 
@@ -51,6 +54,24 @@ class QualireparControlPoint(models.Model):
                 point.value_yes_no == "yes" if point.kind == "yes_no"
                 else point.kind != "measure" or point._measure_within_bounds())
 
+    @api.depends("kind", "min_value", "max_value", "unit")
+    @api.depends_context("lang")
+    def _compute_bounds(self):
+        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US") or self.env["res.lang"]._lang_get("en_US")
+        for point in self:
+            unit = f" {point.unit}" if point.unit else ""
+            # In the reader's number format: "0,3 Ω" in French.
+            low = f"{lang.format('%g', point.min_value, grouping=True)}{unit}"
+            high = f"{lang.format('%g', point.max_value, grouping=True)}{unit}"
+            if point.kind != "measure" or not (point.min_value or point.max_value):
+                point.bounds = False
+            elif point.min_value and point.max_value:
+                point.bounds = self.env._("between %(low)s and %(high)s", low=low, high=high)
+            elif point.min_value:
+                point.bounds = self.env._("at least %s", low)
+            else:
+                point.bounds = self.env._("at most %s", high)
+
     def _measure_within_bounds(self):
         self.ensure_one()
         return ((not self.min_value or self.value_measure >= self.min_value)
@@ -64,6 +85,17 @@ class QualireparControlPoint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and not self.env.user.has_group("ecorepair_qualirepar.group_qualirepar_manager"):
+            # A point of a template (sent by the repair form, which lists them before the repair is saved) is
+            # defined by its template, never by what the client sends: a user cannot lift a mandatory point.
+            templates = self.env["qualirepar.control.point.template"].browse(
+                {vals["template_id"] for vals in vals_list if vals.get("template_id")})
+            definitions = {template.id: template._control_point_vals(self.env["repair.order"])
+                           for template in templates.exists()}
+            for vals in vals_list:
+                definition = definitions.get(vals.get("template_id"))
+                if definition:
+                    vals.update({key: value for key, value in definition.items() if key != "repair_id"})
         points = super().create(vals_list)
         points.browse(
             point.id for point, vals in zip(points, vals_list) if VALUE_FIELDS & set(vals))._record_answer()

@@ -46,6 +46,10 @@ class QualireparFicheMetier(models.Model):
     control_point_template_ids = fields.One2many(
         "qualirepar.control.point.template", "fiche_metier_id", string="Control points")
     active = fields.Boolean(default=True)
+    imei_identified = fields.Boolean(
+        string="Devices with an IMEI",
+        help="The devices of this fiche (phones, tablets) are identified by their IMEI: the repair asks for it. "
+        "The other fiches' devices are identified by their serial number only.")
     piec_article = fields.Selection(
         PIEC_ARTICLES, string="Circular-economy parts offer", compute="_compute_piec_article", store=True,
         readonly=False,

@@ -64,8 +64,10 @@ class RepairOrder(models.Model):
     # Device
     qualirepar_brand_id = fields.Many2one(
         "qualirepar.brand", string="Brand", index=True, tracking=True,
+        compute="_compute_qualirepar_brand_id", store=True, readonly=False,
         domain="[('is_handler', '=', True), ('company_id', 'in', (company_id, False))]",
-        help="The device's brand as the eco-organisms list it: it tells which organism pays the bonus.")
+        help="The device's brand as the eco-organisms list it: it tells which organism pays the bonus. Filled "
+        "in from the product's name when it names a brand of the organisms' lists.")
     qualirepar_organism = fields.Selection(
         related="qualirepar_brand_id.handled_by", string="Eco-organism", store=True)
     qualirepar_product_type_id = fields.Many2one(
@@ -84,6 +86,12 @@ class RepairOrder(models.Model):
         index="btree_not_null", help="The serial number in capitals without spaces or separators: "
         "how two repairs of the same device are found, however it was typed.")
     qualirepar_imei = fields.Char(string="IMEI", tracking=True, index="btree_not_null")
+    qualirepar_needs_imei = fields.Boolean(
+        string="Identified by an IMEI", compute="_compute_qualirepar_needs_imei",
+        help="The device's fiche métier is of devices with an IMEI (phones, tablets): the IMEI is asked for.")
+    qualirepar_company_country_id = fields.Many2one(
+        related="company_id.country_id", string="Company's country",
+        help="The country proposed to a customer created from the repair.")
     qualirepar_purchase_date = fields.Date(string="Purchase date")
     qualirepar_out_of_warranty = fields.Boolean(
         string="Out of warranty",
@@ -139,6 +147,18 @@ class RepairOrder(models.Model):
             repair.qualirepar_product_type_id = (
                 template._qualirepar_product_type(repair.qualirepar_organism)
                 if template and repair.qualirepar_organism else False)
+
+    @api.depends("product_id", "company_id")
+    def _compute_qualirepar_brand_id(self):
+        for repair in self:
+            # The brand a product's name gives replaces the former one; a brand chosen by hand stays otherwise.
+            brand = repair.product_id.product_tmpl_id._qualirepar_brand(repair.company_id)
+            repair.qualirepar_brand_id = brand if brand or not repair.product_id else repair.qualirepar_brand_id
+
+    @api.depends("qualirepar_fiche_metier_id.imei_identified")
+    def _compute_qualirepar_needs_imei(self):
+        for repair in self:
+            repair.qualirepar_needs_imei = repair.qualirepar_fiche_metier_id.imei_identified
 
     @api.depends("qualirepar_product_type_id", "product_id")
     def _compute_qualirepar_fiche_metier(self):

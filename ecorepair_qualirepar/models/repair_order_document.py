@@ -12,6 +12,9 @@ class RepairOrder(models.Model):
     qualirepar_document_ids = fields.Many2many(
         "qualirepar.product.document", string="Documents", compute="_compute_qualirepar_document_ids",
         help="The documents of the device's product, of its category and of the category's parents.")
+    qualirepar_has_customer_documents = fields.Boolean(
+        string="Has documents for the customer", compute="_compute_qualirepar_has_customer_documents",
+        help="Some of the device's documents are visible to the customer: they can be sent.")
     qualirepar_notice_names = fields.Char(
         string="Important notices", compute="_compute_qualirepar_notice_names",
         help="The important notices of the device (product recall, risks): shown to the counter staff at intake.")
@@ -29,6 +32,11 @@ class RepairOrder(models.Model):
             repair.qualirepar_document_ids = documents.filtered(
                 lambda d: (not d.company_id or d.company_id == repair.company_id)
                 and ((template and d.product_tmpl_id == template) or (d.categ_id and d.categ_id in lineage)))
+
+    @api.depends("qualirepar_document_ids")
+    def _compute_qualirepar_has_customer_documents(self):
+        for repair in self:
+            repair.qualirepar_has_customer_documents = bool(repair._qualirepar_customer_documents())
 
     @api.depends("qualirepar_document_ids")
     def _compute_qualirepar_notice_names(self):

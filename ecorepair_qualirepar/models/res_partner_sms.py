@@ -1,4 +1,5 @@
-from odoo import models
+from odoo import api, models
+from odoo.osv import expression
 from odoo.exceptions import AccessError
 
 
@@ -20,3 +21,14 @@ class ResPartner(models.Model):
     def action_qualirepar_sms_opt_in(self):
         """The customer accepts SMS again: their number leaves the phone blacklist."""
         self.env["phone.blacklist"].sudo()._remove(self._qualirepar_blacklist_numbers())
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """A customer is also found by a phone or mobile number, however it was typed ("06 12 34 56 78" finds
+        "0612345678"): at the counter, the customer gives a number, not a spelling."""
+        domain = super()._search_display_name(operator, value)
+        digits = sum(ch.isdigit() for ch in value) if isinstance(value, str) else 0
+        if (operator == "ilike" and digits >= 4 and self.env.context.get("qualirepar_phone_search")
+                and not value.strip("+0123456789 .-()/")):
+            domain = expression.OR([domain, [("phone_mobile_search", "ilike", value.strip())]])
+        return domain

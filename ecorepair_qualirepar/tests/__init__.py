@@ -22,4 +22,5 @@ from . import test_security_money
 from . import test_input_validation
 from . import test_legal_documents
 from . import test_parts
+from . import test_phone_intake
 from . import test_booking

@@ -31,8 +31,8 @@ class TestChecklist(TransactionCase):
         cls.technician = new_test_user(cls.env, "checklist_technician", groups="ecorepair_qualirepar.group_qualirepar_user")
 
     def new_repair(self, product=None):
-        return self.env["repair.order"].create(
-            {"partner_id": self.customer.id, "product_id": (product or self.chainsaw).id})
+        return self.env["repair.order"].create({
+            "partner_id": self.customer.id, "product_id": (product or self.chainsaw).id, "qualirepar_decision": "free"})
 
     def point(self, repair, template_xmlid):
         template = self.env.ref(f"ecorepair_qualirepar.{template_xmlid}")
@@ -145,6 +145,10 @@ class TestChecklist(TransactionCase):
     def test_refused_quote_sends_category_notice(self):
         self.tools.qualirepar_risk_notice = "<p>Chainsaw kickback notice</p>"
         repair = self.new_repair()
+        with self.assertRaisesRegex(UserError, f"The repair {repair.name} has no quote to refuse"):
+            repair.action_qualirepar_quote_refused()
+        self.assertEqual(repair.state, "draft")
+        repair.action_create_sale_order()
         repair.action_qualirepar_quote_refused()
         self.assertEqual(repair.state, "cancel")
         message = repair.message_ids.filtered(lambda m: m.message_type == "comment")

@@ -160,7 +160,8 @@ class TestReturns(IntakeCase):
 
     def test_done_date_stamped_when_the_repair_ends(self):
         unmapped = self.env["product.product"].create({"name": "Grille-pain"})
-        repair = self.env["repair.order"].create({"partner_id": self.consumer.id, "product_id": unmapped.id})
+        repair = self.env["repair.order"].create(
+            {"partner_id": self.consumer.id, "product_id": unmapped.id, "qualirepar_decision": "free"})
         repair.action_validate()
         repair.action_repair_start()
         repair.action_repair_end()

@@ -29,7 +29,8 @@ class TestRepairNotifications(SMSCase, MailCase):
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
 
     def repair(self, partner, **values):
-        return self.env["repair.order"].create({"partner_id": partner.id, "product_id": self.device.id, **values})
+        return self.env["repair.order"].create({"partner_id": partner.id, "product_id": self.device.id,
+                                                "qualirepar_decision": "free", **values})
 
     def repair_done(self, partner):
         """A repair done by the workshop staff."""

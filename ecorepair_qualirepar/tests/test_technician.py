@@ -89,3 +89,23 @@ class TestTechnician(TransactionCase):
         self.assertEqual(repair.qualirepar_qualification_override_reason, "Renewal session booked, supervised by Léa")
         action = self.env.ref("ecorepair_qualirepar.action_qualirepar_repair_override")
         self.assertIn(repair, self.env["repair.order"].search(literal_eval(action.domain)))
+
+    def test_picker_lists_the_qualified_first(self):
+        """The technician picker (name_search and the phone's selection dialog) lists first who is qualified
+        for the repair's fiche on its date, then the others."""
+        Employee = self.env["hr.employee"].with_user(self.user)
+        # "Aline" and "Paul" sort before "Léa" by name: only the qualification puts Léa first.
+        aline = self.env["hr.employee"].create({"name": "Aline Bernard"})
+        context = {"qualirepar_qualified_first": self.fiche.id, "qualirepar_date": "2025-03-01 10:00:00"}
+        names = [name for _id, name in Employee.with_context(**context).name_search("", limit=100)]
+        self.assertEqual(names[0], "Léa Martin")
+        self.assertIn(aline.name, names)
+        self.assertLess(names.index("Aline Bernard"), names.index("Paul Durand"), "the others in the usual order")
+        records = Employee.with_context(**context).web_search_read([], {"display_name": {}})["records"]
+        self.assertEqual(records[0]["display_name"], "Léa Martin")
+        # Before Léa's qualification started, nobody is qualified: the usual order.
+        context["qualirepar_date"] = "2023-06-01"
+        names = [name for _id, name in Employee.with_context(**context).name_search("", limit=100)]
+        self.assertLess(names.index("Aline Bernard"), names.index("Léa Martin"))
+        names = [name for _id, name in Employee.name_search("", limit=100)]
+        self.assertLess(names.index("Aline Bernard"), names.index("Léa Martin"))

@@ -1,3 +1,4 @@
+import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { CharField, charField } from "@web/views/fields/char/char_field";
 import { scanBarcode } from "@web/core/barcode/barcode_dialog";
@@ -13,6 +14,8 @@ export class ScanCharField extends CharField {
     setup() {
         super.setup();
         this.canScan = isBarcodeScannerSupported();
+        // Owl translates a template's title, not its aria-label: the label of screen readers is given here.
+        this.scanLabel = _t("Scan with the camera");
     }
 
     async onScan() {

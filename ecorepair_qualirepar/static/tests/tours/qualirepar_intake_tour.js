@@ -33,9 +33,8 @@ registry.category("web_tour.tours").add("qualirepar_intake_tour", {
             run: "click",
         },
         {
-            content: "Open the QualiRépar page",
-            trigger: ".o_notebook .nav-link:contains('QualiRépar')",
-            run: "click",
+            content: "The QualiRépar page is the first one",
+            trigger: ".o_notebook .nav-link.active:contains('QualiRépar')",
         },
         {
             content: "Brand",
@@ -63,6 +62,11 @@ registry.category("web_tour.tours").add("qualirepar_intake_tour", {
             run: "click",
         },
         {
+            content: "The shop repairs it free of charge",
+            trigger: "div[name='qualirepar_decision'] .o_selection_badge:contains('Free of charge')",
+            run: "click",
+        },
+        {
             trigger: ".o_form_button_save",
             run: "click",
         },
@@ -81,13 +85,9 @@ registry.category("web_tour.tours").add("qualirepar_intake_tour", {
             run: "click",
         },
         {
-            content: "Check-in: the diagnostic procedure was followed",
-            trigger: "div[name='qualirepar_checkin_point_ids'] .o_data_row:contains('diagnostic') td[name='value_yes_no']",
+            content: "Check-in: the diagnostic procedure was followed (one card a point on a phone)",
+            trigger: "div[name='qualirepar_checkin_point_ids'] .o_kanban_record:contains('diagnostic') div[name='value_yes_no'] .o_selection_badge:contains('Yes')",
             run: "click",
-        },
-        {
-            trigger: "div[name='qualirepar_checkin_point_ids'] .o_data_row:contains('diagnostic') td[name='value_yes_no'] select",
-            run: 'select "yes"',
         },
         {
             trigger: ".o_form_button_save",
@@ -104,21 +104,13 @@ registry.category("web_tour.tours").add("qualirepar_intake_tour", {
         },
         {
             content: "Check-out: insulation resistance measured",
-            trigger: "div[name='qualirepar_checkout_point_ids'] .o_data_row:contains('Insulation') td[name='value_measure']",
-            run: "click",
-        },
-        {
-            trigger: "div[name='qualirepar_checkout_point_ids'] .o_data_row:contains('Insulation') td[name='value_measure'] input",
+            trigger: "div[name='qualirepar_checkout_point_ids'] .o_kanban_record:contains('Insulation') div[name='value_measure'] input",
             run: "edit 250",
         },
         {
             content: "Check-out: functional test passed",
-            trigger: "div[name='qualirepar_checkout_point_ids'] .o_data_row:contains('Functional test') td[name='value_yes_no']",
+            trigger: "div[name='qualirepar_checkout_point_ids'] .o_kanban_record:contains('Functional test') div[name='value_yes_no'] .o_selection_badge:contains('Yes')",
             run: "click",
-        },
-        {
-            trigger: "div[name='qualirepar_checkout_point_ids'] .o_data_row:contains('Functional test') td[name='value_yes_no'] select",
-            run: 'select "yes"',
         },
         {
             trigger: ".o_form_button_save",
@@ -126,7 +118,7 @@ registry.category("web_tour.tours").add("qualirepar_intake_tour", {
         },
         {
             content: "Saved, the measure with it",
-            trigger: ".o_form_saved div[name='qualirepar_checkout_point_ids'] .o_data_row:contains('Insulation'):contains('250')",
+            trigger: ".o_form_saved div[name='qualirepar_checkout_point_ids'] .o_kanban_record:contains('Insulation') .badge:contains('Compliant')",
         },
         ...headerButton("action_repair_end", "End the repair"),
         {
