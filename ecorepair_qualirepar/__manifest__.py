@@ -78,6 +78,9 @@
         "views/qualirepar_parts_views.xml",
         "report/qualirepar_parts_report.xml",
         "views/repair_order_signature_views.xml",
+        "data/qualirepar_booking_data.xml",
+        "views/qualirepar_booking_views.xml",
+        "views/qualirepar_booking_templates.xml",
     ],
     "demo": [
         "demo/qualirepar_users_demo.xml",
@@ -86,6 +89,7 @@
         "demo/qualirepar_repair_demo.xml",
         "demo/qualirepar_training_demo.xml",
         "demo/qualirepar_parts_demo.xml",
+        "demo/qualirepar_booking_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["ecorepair_qualirepar/static/src/**/*"],

@@ -33,10 +33,11 @@ config.parse_config([f"--addons-path={sys.argv[2]}", "--max-cron-threads=0", "--
 from odoo.service import db
 db.exp_create_database(sys.argv[1], True, "fr_FR", "admin", "admin", "FR")
 PY
-  "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" -i ecorepair_qualirepar --stop-after-init --max-cron-threads=0 --log-level=warn
+  "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" -i ecorepair_qualirepar,ecorepair_qualirepar_helpdesk --stop-after-init --max-cron-threads=0 --log-level=warn
 else
-  log "Updating the add-on in the demo database $DEMO_DB"
-  "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" -u ecorepair_qualirepar --i18n-overwrite --stop-after-init --max-cron-threads=0 \
+  log "Updating the add-ons in the demo database $DEMO_DB"
+  # -i: the call centre (ecorepair_qualirepar_helpdesk) installed in a demo database made before it.
+  "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" -i ecorepair_qualirepar_helpdesk -u ecorepair_qualirepar,ecorepair_qualirepar_helpdesk --i18n-overwrite --stop-after-init --max-cron-threads=0 \
     --log-level=warn
 fi
 

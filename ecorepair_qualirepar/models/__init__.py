@@ -47,3 +47,4 @@ from . import repair_order_signature
 from . import res_partner_sms
 from . import repair_order_parts
 from . import stock_lot
+from . import repair_order_booking

@@ -26,3 +26,4 @@ from . import test_legal_documents
 from . import test_parts
 from . import test_phone_intake
 from . import test_signature
+from . import test_booking

@@ -6,7 +6,8 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from .common import SandboxCase
 
 CREDENTIALS = ("username", "password", "api_key")
-ADDON = "odoo.addons.ecorepair_qualirepar"
+# The dot: not the glue add-ons (ecorepair_qualirepar_helpdesk…), which have their own tests.
+ADDON = "odoo.addons.ecorepair_qualirepar."
 
 # The roles of a shop (README, "Roles"), each with the group that makes it.
 ROLES = {
