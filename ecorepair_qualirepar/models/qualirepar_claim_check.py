@@ -24,13 +24,15 @@ class QualireparClaim(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         claims = super().create(vals_list)
-        # Claims are made while an invoice is posted: a check that fails must not stop the posting.
+        # The state the check files the claim in is its first state (Odoo tracks no value at creation), and
+        # claims are made while an invoice is posted: a check that fails must not stop the posting.
+        filed = claims.with_context(mail_notrack=True)
         try:
             with self.env.cr.savepoint():
-                claims._qualirepar_apply_check()
+                filed._qualirepar_apply_check()
         except Exception:  # noqa: BLE001
             _logger.exception("QualiRépar: the claims %s could not be checked", claims.ids)
-            claims.write({"state": "to_fix", "check_issues": "• " + self.env._(
+            filed.write({"state": "to_fix", "check_issues": "• " + self.env._(
                 "The claim could not be checked automatically; click Check.")})
         return claims
 
