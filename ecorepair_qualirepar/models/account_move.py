@@ -4,7 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 # The claims whose invoice can no longer change: the organism has it (README "The accounting model").
-CLAIM_STATES_SENT = ("sent", "approved", "paid", "to_refund")
+CLAIM_STATES_SENT = ("sent", "approved", "paid", "to_refund", "refunded")
 
 
 class AccountMove(models.Model):

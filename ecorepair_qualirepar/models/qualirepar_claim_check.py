@@ -107,6 +107,7 @@ class QualireparClaim(models.Model):
             *self._qualirepar_check_device(),
             *self._qualirepar_check_organism(),
             *self._qualirepar_check_documents(),
+            *self._qualirepar_check_bonus_change(),
         ]
 
     def _qualirepar_check_shop(self):
@@ -201,6 +202,10 @@ class QualireparClaim(models.Model):
         if self.organism == "ecologic" and not repair.qualirepar_iris_code_id:
             issues.append(_("Ecologic requires the IRIS symptom of the repair; choose it on the repair."))
         return issues
+
+    def _qualirepar_check_bonus_change(self):
+        """A bonus the organism changed stays reported until a person accepts it (or the invoice is credited)."""
+        return [self._qualirepar_bonus_change_text()] if self.bonus_change_pending else []
 
     def _qualirepar_check_documents(self):
         if not self._qualirepar_has_consumer_document():
