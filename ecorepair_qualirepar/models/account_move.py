@@ -26,7 +26,8 @@ class AccountMove(models.Model):
     qualirepar_bonus_invoice_id = fields.Many2one(
         "account.move", string="Bonus réparation of", readonly=True, copy=False, index="btree_not_null",
         help="On a bonus entry: the invoice (or credit note) whose bonus réparation it moves.")
-    qualirepar_bonus_entry_ids = fields.One2many("account.move", "qualirepar_bonus_invoice_id", readonly=True)
+    qualirepar_bonus_entry_ids = fields.One2many("account.move", "qualirepar_bonus_invoice_id", string="Bonus entries",
+                                                 readonly=True)
     qualirepar_bonus_amount = fields.Monetary(
         string="Bonus deducted", compute="_compute_qualirepar_bonus_amount",
         help="The bonus réparation deducted from the price incl. VAT, owed by the eco-organism.")
