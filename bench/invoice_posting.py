@@ -26,21 +26,8 @@ RATIO_TARGET = 1.3
 
 def draft_invoices(env, backends, count, eligible):
     """``count`` draft invoices of repairs (alternately a laptop for ecosystem, a washer for Ecologic)."""
-    ecosystem, ecologic = backends
-    Type = env["qualirepar.product.type"]
-    laptop_type = Type.search([("backend_id", "=", ecosystem.id), ("code", "=", "ECO-OP-001")])
-    washer_type = Type.search([("backend_id", "=", ecologic.id), ("code", "=", "EEE.M1.001")])
-    washer_type.fiche_metier_id = env.ref("ecorepair_qualirepar.fiche_metier_1")
-    Brand = env["qualirepar.brand"]
-    samsung = Brand.search([("backend_id", "=", ecosystem.id), ("code", "=", "0101")])
-    seb = Brand.search([("backend_id", "=", ecologic.id), ("code", "=", "1109")])
-    Product = env["product.product"]
-    laptop = Product.create({"name": "Portable", "qualirepar_product_type_ids": [Command.set(laptop_type.ids)]})
-    washer = Product.create({"name": "Lave-linge", "qualirepar_product_type_ids": [Command.set(washer_type.ids)]})
-    tax = env["account.tax"].search([("name", "=", "TVA 20 % (test)")]) or env["account.tax"].create(
-        {"name": "TVA 20 % (test)", "amount": 20, "type_tax_use": "sale"})
-    labour = Product.create({"name": "Main-d'oeuvre", "type": "service", "invoice_policy": "order",
-                             "list_price": 150, "taxes_id": [Command.set(tax.ids)]})
+    items = claim_batch.catalogue(env, backends)
+    laptop, washer, samsung, seb, labour = (items[k] for k in ("laptop", "washer", "samsung", "seb", "labour"))
     customer = env["res.partner"].create({"name": "Client Bench", "street": "1 rue de la Paix", "zip": "69002",
                                           "city": "Lyon", "email": "bench@example.com"})
     invoices = env["account.move"]

@@ -28,26 +28,36 @@ def connect(env, ecosystem_url, ecologic_url, api_key, username, password, timeo
     return backends
 
 
-def make_claims(env, backends, count, run):
-    """``count`` claims ready to send, half to each organism: one repair, quote and invoice each. ``run`` makes
-    the serial numbers unique. Returns the claims."""
+def catalogue(env, backends):
+    """What the repairs are made of: a laptop (ecosystem, Samsung) and a washing machine (Ecologic, Seb) with
+    their product types and brands from the synced reference data, and 150 € of labour excl. VAT."""
     ecosystem, ecologic = backends
-    Type = env["qualirepar.product.type"]
+    Type, Brand, Product = env["qualirepar.product.type"], env["qualirepar.brand"], env["product.product"]
     laptop_type = Type.search([("backend_id", "=", ecosystem.id), ("code", "=", "ECO-OP-001")])
     washer_type = Type.search([("backend_id", "=", ecologic.id), ("code", "=", "EEE.M1.001")])
     washer_type.fiche_metier_id = env.ref("ecorepair_qualirepar.fiche_metier_1")
-    Code, Brand = env["qualirepar.repair.code"], env["qualirepar.brand"]
-    samsung = Brand.search([("backend_id", "=", ecosystem.id), ("code", "=", "0101")])
-    seb = Brand.search([("backend_id", "=", ecologic.id), ("code", "=", "1109")])
-    screen_code = Code.search([("product_type_id", "=", laptop_type.id), ("code", "=", "INF02")])
-    leak = Code.search([("product_type_id", "=", washer_type.id), ("code", "=", "A02")])
-    Product = env["product.product"]
-    laptop = Product.create({"name": "Portable", "qualirepar_product_type_ids": [Command.set(laptop_type.ids)]})
-    washer = Product.create({"name": "Lave-linge", "qualirepar_product_type_ids": [Command.set(washer_type.ids)]})
     tax = env["account.tax"].search([("name", "=", "TVA 20 % (test)")]) or env["account.tax"].create(
         {"name": "TVA 20 % (test)", "amount": 20, "type_tax_use": "sale"})
-    labour = Product.create({"name": "Main-d'oeuvre", "type": "service", "invoice_policy": "order",
-                             "list_price": 150, "taxes_id": [Command.set(tax.ids)]})
+    return {
+        "laptop_type": laptop_type, "washer_type": washer_type,
+        "samsung": Brand.search([("backend_id", "=", ecosystem.id), ("code", "=", "0101")]),
+        "seb": Brand.search([("backend_id", "=", ecologic.id), ("code", "=", "1109")]),
+        "laptop": Product.create({"name": "Portable", "qualirepar_product_type_ids": [Command.set(laptop_type.ids)]}),
+        "washer": Product.create({"name": "Lave-linge",
+                                  "qualirepar_product_type_ids": [Command.set(washer_type.ids)]}),
+        "labour": Product.create({"name": "Main-d'oeuvre", "type": "service", "invoice_policy": "order",
+                                  "list_price": 150, "taxes_id": [Command.set(tax.ids)]}),
+    }
+
+
+def make_claims(env, backends, count, run):
+    """``count`` claims ready to send, half to each organism: one repair, quote and invoice each. ``run`` makes
+    the serial numbers unique. Returns the claims."""
+    items = catalogue(env, backends)
+    laptop, washer, samsung, seb, labour = (items[k] for k in ("laptop", "washer", "samsung", "seb", "labour"))
+    Code = env["qualirepar.repair.code"]
+    screen_code = Code.search([("product_type_id", "=", items["laptop_type"].id), ("code", "=", "INF02")])
+    leak = Code.search([("product_type_id", "=", items["washer_type"].id), ("code", "=", "A02")])
     customers = env["res.partner"].create([
         {"name": "Client %03d Test" % i, "email": "c%d@example.com" % i, "phone": "0600000000",
          "street": "1 rue de la Paix", "zip": "69002", "city": "Lyon"} for i in range(count)])

@@ -30,6 +30,7 @@ from . import sale_order
 from . import sale_order_line
 from . import account_move
 from . import account_move_line
+from . import account_partial_reconcile
 from . import account_chart_template
 from . import qualirepar_claim
 from . import sale_order_report

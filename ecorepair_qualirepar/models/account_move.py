@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
 # The claims whose invoice can no longer change: the organism has it (README "The accounting model").
-CLAIM_STATES_SENT = ("sent", "approved", "paid", "to_refund")
+CLAIM_STATES_SENT = ("sent", "approved", "paid", "to_refund", "refunded")
 
 
 class AccountMove(models.Model):
@@ -22,7 +22,13 @@ class AccountMove(models.Model):
                                            groups="ecorepair_qualirepar.group_qualirepar_accountant")
     qualirepar_bonus_move_id = fields.Many2one(
         "account.move", string="Bonus entry", readonly=True, copy=False, index="btree_not_null",
+        compute="_compute_qualirepar_bonus_move_id", store=True,
         help="The entry by which the eco-organism takes over the bonus from the customer's debt.")
+    qualirepar_bonus_invoice_id = fields.Many2one(
+        "account.move", string="Bonus réparation of", readonly=True, copy=False, index="btree_not_null",
+        help="On a bonus entry: the invoice (or credit note) whose bonus réparation it moves.")
+    qualirepar_bonus_entry_ids = fields.One2many("account.move", "qualirepar_bonus_invoice_id", string="Bonus entries",
+                                                 readonly=True)
     qualirepar_bonus_amount = fields.Monetary(
         string="Bonus deducted", compute="_compute_qualirepar_bonus_amount",
         help="The bonus réparation deducted from the price incl. VAT, owed by the eco-organism.")
@@ -34,6 +40,13 @@ class AccountMove(models.Model):
     def _compute_qualirepar_repair_ids(self):
         for move in self:
             move.qualirepar_repair_ids = move.invoice_line_ids.sale_line_ids.order_id.qualirepar_repair_id
+
+    @api.depends("qualirepar_bonus_entry_ids")
+    def _compute_qualirepar_bonus_move_id(self):
+        """The entry points at its invoice (set when it is created): the invoice is not written again when its
+        bonus entry is posted."""
+        for move in self:
+            move.qualirepar_bonus_move_id = move.qualirepar_bonus_entry_ids.sorted("id")[-1:]
 
     @api.depends("qualirepar_bonus_move_id", "amount_total", "invoice_line_ids.sale_line_ids")
     def _compute_qualirepar_bonus_amount(self):
@@ -138,15 +151,17 @@ class AccountMove(models.Model):
                 "qualirepar_is_bonus": True,
                 "qualirepar_bonus_partner_id": partner.id,
                 "qualirepar_repair_id": repair.id,
+                "analytic_distribution": False,  # a transfer between two receivables: no analytic
             }))
         lines.append(Command.create({
             "name": label, "account_id": receivable.id, "partner_id": self.commercial_partner_id.id,
-            "balance": -sign * sum(bonuses.values()),
+            "balance": -sign * sum(bonuses.values()), "analytic_distribution": False,
         }))
         # The entry is the invoice's: its chatter is the invoice's, no creation message or tracking of its own.
         entry = self.env["account.move"].sudo().with_context(tracking_disable=True).create({
             "move_type": "entry", "journal_id": self._qualirepar_bonus_journal().id, "date": self.date,
             "ref": label, "currency_id": company.currency_id.id, "line_ids": lines,
+            "qualirepar_bonus_invoice_id": self.id,
         })
         entry.action_post()
         (entry.line_ids.filtered(lambda l: l.account_id == receivable)
@@ -162,7 +177,6 @@ class AccountMove(models.Model):
                 continue
             entry = move._qualirepar_bonus_entry(
                 bonuses, 1, self.env._("Bonus réparation deducted from %s", move.name))
-            move.sudo().qualirepar_bonus_move_id = entry
             for line in entry.line_ids.filtered("qualirepar_is_bonus"):
                 repair = line.qualirepar_repair_id
                 values.append({
@@ -175,7 +189,8 @@ class AccountMove(models.Model):
                     "company_id": move.company_id.id,
                 })
         # The claim's history starts with what its checks say, not with a message that it was made.
-        return self.env["qualirepar.claim"].sudo().with_context(mail_create_nolog=True).create(values)
+        return self.env["qualirepar.claim"].sudo().with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True).create(values)
 
     def _qualirepar_reverse_bonus(self):
         """A credit note of the whole invoice takes the bonus back from the organism: an entry returns it to the
@@ -197,7 +212,6 @@ class AccountMove(models.Model):
             entry = refund._qualirepar_bonus_entry(
                 {claim.repair_id: claim.amount for claim in claims}, -1,
                 self.env._("Bonus réparation taken back by %s", refund.name))
-            refund.sudo().qualirepar_bonus_move_id = entry
             for claim, line in zip(claims, entry.line_ids.filtered("qualirepar_is_bonus")):
                 if not claim.bonus_line_id.reconciled:
                     (line | claim.bonus_line_id).reconcile()
@@ -224,6 +238,6 @@ class AccountMove(models.Model):
             entry.line_ids.remove_move_reconcile()
             entry._reverse_moves(
                 [{"ref": self.env._("Bonus réparation: %s reset to draft", move.name)}], cancel=True)
-            move.sudo().qualirepar_bonus_move_id = False
+            entry.qualirepar_bonus_invoice_id = False
         claims._qualirepar_cancel_remote()
         return result

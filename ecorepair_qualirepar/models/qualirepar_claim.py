@@ -16,6 +16,7 @@ CLAIM_STATES = [
     ("rejected", "Rejected"),
     ("paid", "Paid"),
     ("to_refund", "To refund to the eco-organism"),
+    ("refunded", "Refunded to the eco-organism"),
     ("written_off", "Written off"),
     ("cancel", "Cancelled"),
 ]
@@ -115,6 +116,15 @@ class QualireparClaim(models.Model):
                                       check_company=True)
     state = fields.Selection(CLAIM_STATES, default="to_send", required=True, readonly=True, tracking=True,
                              index=True, group_expand="_group_expand_states")
+    bonus_refreshed_amount = fields.Monetary(
+        string="Bonus given now by the organism", readonly=True, copy=False,
+        help="The bonus the organism gave when it was asked again before sending, for the invoice date.")
+    bonus_change_pending = fields.Boolean(
+        string="Bonus changed", readonly=True, copy=False,
+        help="The organism now gives another bonus than the one deducted: a person accepts sending the claim "
+        "as invoiced, or credits the invoice.")
+    bonus_change_accepted_by_id = fields.Many2one(
+        "res.users", string="Bonus change accepted by", readonly=True, copy=False)
 
     _sql_constraints = [
         ("bonus_line_uniq", "unique(bonus_line_id)", "This bonus already has a claim."),
@@ -152,7 +162,7 @@ class QualireparClaim(models.Model):
     @api.depends("state", "amount", "amount_paid")
     def _compute_payment_difference(self):
         for claim in self:
-            paid = bool(claim.payment_move_id) and claim.state not in ("cancel", "written_off")
+            paid = bool(claim.payment_move_id) and claim.state not in ("cancel", "written_off", "refunded")
             claim.payment_difference = paid and claim.amount_paid - claim.amount
             claim.has_discrepancy = paid and not claim.currency_id.is_zero(claim.amount_paid - claim.amount)
 
@@ -183,9 +193,10 @@ class QualireparClaim(models.Model):
         values = {"amount_paid": self.amount_paid + amount, "payment_date": date,
                   "payment_reference": reference, "payment_move_id": move.id,
                   "payment_line_ids": [Command.link(credit.id)]}
-        if self.state != "to_refund" and self.bonus_line_id.reconciled:
+        if self.state not in ("to_refund", "refunded") and self.bonus_line_id.reconciled:
             values["state"] = "paid"
         self.write(values)
+        self._qualirepar_follow_refund()
         if self.has_discrepancy:
             note = self.env._(
                 "%(organism)s paid %(paid)s for the bonus of %(repair)s instead of the %(claimed)s claimed "
@@ -197,6 +208,35 @@ class QualireparClaim(models.Model):
                 "mail.mail_activity_data_todo", summary=self.env._("Reimbursement discrepancy"), note=note,
                 user_id=self.env.user.id)
             self.message_post(body=note)
+
+    def _qualirepar_follow_refund(self):
+        """A claim to refund is refunded once what the organism paid for the bonus a credit note took back is
+        settled: the credits of 467100 it left open (the credit note's, the remittances') are matched, by the
+        payment to the organism or by a remittance that nets it. Unmatched again, it is to refund again."""
+        for claim in self.filtered(lambda c: c.state in ("to_refund", "refunded")):
+            items = claim.refund_line_id | claim.payment_line_ids
+            items.invalidate_recordset(["amount_residual"])
+            settled = not claim.currency_id.is_zero(claim.amount_paid) and all(
+                claim.currency_id.is_zero(item.amount_residual) for item in items)
+            state = "refunded" if settled else "to_refund"
+            if state == claim.state:
+                continue
+            claim.sudo().state = state
+            claim.message_post(body=self.env._(
+                "What %(organism)s paid for this bonus has been refunded to it: the claim is closed.",
+                organism=claim.partner_id.name) if settled else self.env._(
+                "The refund to %(organism)s is no longer matched: %(amount)s are to refund to it again.",
+                organism=claim.partner_id.name,
+                amount=format_amount(self.env, claim.amount_to_refund, claim.currency_id)))
+
+    @api.model
+    def _qualirepar_claims_of_items(self, lines):
+        """The claims to refund (or refunded) whose open credits of 467100 are among ``lines``."""
+        lines = lines.filtered(lambda l: l.account_id == l.company_id.qualirepar_bonus_account_id)
+        if not lines:
+            return self.browse()
+        return self.sudo().search([("state", "in", ("to_refund", "refunded")), "|",
+                                   ("refund_line_id", "in", lines.ids), ("payment_line_ids", "in", lines.ids)])
 
     def _cancel_for_credit_note(self, refund):
         """Before sending, the claim is withdrawn; after, the organism may pay or has paid a bonus it no longer
@@ -212,11 +252,11 @@ class QualireparClaim(models.Model):
                 "it.")) % (refund._get_html_link(), claim.partner_id.name))
 
     def _qualirepar_cancel_remote(self):
-        """Cancel the claims here; a draft the organism holds (ecosystem) is marked for the transmission engine,
-        which deletes it there. No call to an organism from here."""
+        """Cancel the claims here; the draft an organism holds of a claim not sent yet is marked to be withdrawn
+        there (by a job: no call to an organism from here). A rejected claim has nothing to withdraw."""
         for claim in self.filtered(lambda c: c.state != "cancel"):
-            claim.sudo().write({"state": "cancel",
-                                "remote_cancel_pending": bool(claim.remote_ref) and not claim.remote_closed})
+            claim.sudo().write({"state": "cancel", "remote_cancel_pending": bool(claim.remote_ref) and (
+                claim.state in STATES_BEFORE_SENDING) and not claim.remote_closed})
 
     def _qualirepar_refresh_bonus(self):
         """Ask the organism for the bonus of the claim's repair on the invoice date (Ecologic
@@ -232,15 +272,43 @@ class QualireparClaim(models.Model):
             except UserError as error:
                 claim.message_post(body=error.args[0])
                 continue
-            if claim.currency_id.compare_amounts(bonus, claim.amount):
-                reason = self.env._(
-                    "%(organism)s now gives a bonus of %(bonus)s for %(repair)s on %(date)s, but %(claimed)s was "
-                    "deducted from the invoice: credit the invoice and invoice the repair again with the right "
-                    "bonus, or check the repair's data.",
-                    organism=claim.partner_id.name, bonus=format_amount(self.env, bonus, claim.currency_id), repair=repair.name,
-                    date=format_date(self.env, claim.invoice_date), claimed=format_amount(self.env, claim.amount, claim.currency_id))
-                claim.sudo().write({"state": "to_fix", **claim._qualirepar_issue_values([Issue(reason, claim.invoice_id)])})
-                claim.message_post(body=reason)
+            changed = bool(claim.currency_id.compare_amounts(bonus, claim.amount))
+            accepted = changed and claim.bonus_change_accepted_by_id and not claim.currency_id.compare_amounts(
+                bonus, claim.bonus_refreshed_amount)
+            if accepted or not (changed or claim.bonus_change_pending):
+                continue  # the same answer as the one a person accepted, or nothing new
+            claim.sudo().write({"bonus_refreshed_amount": bonus, "bonus_change_pending": changed,
+                                "bonus_change_accepted_by_id": False})
+            claim._qualirepar_apply_check()
+            if changed:
+                claim.message_post(body=claim._qualirepar_bonus_change_text())
+
+    def _qualirepar_bonus_change_text(self):
+        repair = self.repair_id
+        return self.env._(
+            "%(organism)s now gives a bonus of %(bonus)s for %(repair)s on %(date)s, but %(claimed)s was "
+            "deducted from the invoice (%(claimed)s → %(bonus)s): credit the invoice and invoice the repair again "
+            "with the right bonus, or check the repair's data; if the bonus deducted stands, click “Accept the "
+            "bonus change”: the claim is sent with %(claimed)s.",
+            organism=self.partner_id.name,
+            bonus=format_amount(self.env, self.bonus_refreshed_amount, self.currency_id), repair=repair.name,
+            date=format_date(self.env, self.invoice_date),
+            claimed=format_amount(self.env, self.amount, self.currency_id))
+
+    def action_accept_bonus_change(self):
+        """The organism gave another bonus than the one deducted: a person sends the claim as invoiced, having
+        seen both amounts. Asked again later, the same answer is not reported again; another one is."""
+        check_role(self.env, ACCOUNTANT)
+        self.check_access("write")
+        for claim in self.filtered(lambda c: c.bonus_change_pending and c.state == "to_fix"):
+            claim.sudo().write({"bonus_change_pending": False, "bonus_change_accepted_by_id": self.env.user.id})
+            claim.message_post(body=self.env._(
+                "%(user)s accepted the bonus change and sends the claim with the bonus deducted: %(claimed)s "
+                "claimed, %(organism)s gave %(bonus)s.", user=self.env.user.name,
+                claimed=format_amount(self.env, claim.amount, claim.currency_id), organism=claim.partner_id.name,
+                bonus=format_amount(self.env, claim.bonus_refreshed_amount, claim.currency_id)))
+            claim.action_check()
+        return True
 
     def action_write_off(self):
         """A claim rejected for good: its bonus still owed is cleared from 467100 to the company's write-off

@@ -29,13 +29,15 @@ class QualireparClaim(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         claims = super().create(vals_list)
-        # Claims are made while an invoice is posted: a check that fails must not stop the posting.
+        # The state the check files the claim in is its first state (Odoo tracks no value at creation), and
+        # claims are made while an invoice is posted: a check that fails must not stop the posting.
+        filed = claims.with_context(mail_notrack=True)
         try:
             with self.env.cr.savepoint():
-                claims._qualirepar_apply_check()
+                filed._qualirepar_apply_check()
         except Exception:  # noqa: BLE001
             _logger.exception("QualiRépar: the claims %s could not be checked", claims.ids)
-            claims.write({"state": "to_fix", **self._qualirepar_issue_values([self.env._(
+            filed.write({"state": "to_fix", **self._qualirepar_issue_values([self.env._(
                 "The claim could not be checked automatically; click Check.")])})
         return claims
 
@@ -116,6 +118,7 @@ class QualireparClaim(models.Model):
             *self._qualirepar_check_device(),
             *self._qualirepar_check_organism(),
             *self._qualirepar_check_documents(),
+            *self._qualirepar_check_bonus_change(),
         ]
 
     def _qualirepar_check_shop(self):
@@ -214,6 +217,10 @@ class QualireparClaim(models.Model):
             issues.append(Issue(_("Ecologic requires the IRIS symptom of the repair; choose it on the repair."),
                                 repair))
         return issues
+
+    def _qualirepar_check_bonus_change(self):
+        """A bonus the organism changed stays reported until a person accepts it (or the invoice is credited)."""
+        return [Issue(self._qualirepar_bonus_change_text(), self.invoice_id)] if self.bonus_change_pending else []
 
     def _qualirepar_check_documents(self):
         if not self._qualirepar_has_consumer_document():

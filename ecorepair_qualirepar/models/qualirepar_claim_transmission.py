@@ -21,8 +21,10 @@ RETRY_FIRST, RETRY_MAX = 120, 12 * 3600
 # The queue_job channel of the claims' jobs: its capacity (queue_job's configuration of the Odoo server,
 # ``[queue_job] channels = root:N,root.qualirepar:N``) is how many claims are sent at once.
 CHANNEL = "root.qualirepar"
-# The jobs of a claim: one per step, never two of a step queued (their identity).
-JOB_METHODS = {"send": "_qualirepar_job_send", "refresh": "_qualirepar_job_refresh"}
+# The jobs of a claim: one per step, never two of a step queued (their identity). "withdraw" deletes at the
+# organism the draft of a claim cancelled with its invoice before it was sent.
+JOB_METHODS = {"send": "_qualirepar_job_send", "refresh": "_qualirepar_job_refresh",
+               "withdraw": "_qualirepar_job_withdraw"}
 ACTIVE_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 JOB_STATES = ACTIVE_JOB_STATES + ("failed", "done", "cancelled")
 # How many claims a scheduled action queues at a time (the next run queues the rest).
@@ -176,11 +178,12 @@ class QualireparClaim(models.Model):
         """Queue the job of ``step`` for each claim that has none waiting or running; returns the claims queued."""
         busy = set(self._qualirepar_jobs_of(step).mapped("identity_key"))
         claims = self.filtered(lambda c: c._qualirepar_identity(step) not in busy)
+        label = {"send": self.env._("Send"), "refresh": self.env._("Follow"),
+                 "withdraw": self.env._("Withdraw at the organism")}[step]
         for claim in claims:
             delayable = claim.sudo().with_delay(
                 channel=CHANNEL, identity_key=claim._qualirepar_identity(step), max_retries=0,
-                description=self.env._("%(step)s the bonus claim %(claim)s", claim=claim.name,
-                                       step=self.env._("Send") if step == "send" else self.env._("Follow")))
+                description=self.env._("%(step)s the bonus claim %(claim)s", claim=claim.name, step=label))
             getattr(delayable, JOB_METHODS[step])()
         return claims
 
@@ -282,11 +285,7 @@ class QualireparClaim(models.Model):
         claim = self._qualirepar_lang()
         if claim.state not in ("sent", "approved") or claim.remote_closed:
             return "Nothing to follow."
-        try:
-            client = claim.backend_id._get_client()
-        except UserError as error:
-            claim.backend_id._qualirepar_connection_failed(error.args[0])
-            raise RetryableJobError(error.args[0], seconds=claim._qualirepar_retry_delay()) from error
+        client = claim._qualirepar_job_client()
         try:
             claim._qualirepar_refresh_step(client)
         except ApiError as error:
@@ -295,11 +294,76 @@ class QualireparClaim(models.Model):
             client.close()
         return claim.state
 
+    def _qualirepar_cancel_remote(self):
+        """The draft the organism holds of a claim cancelled here is withdrawn there by a job (no call to the
+        organism in the user's transaction)."""
+        result = super()._qualirepar_cancel_remote()
+        self.filtered("remote_cancel_pending")._qualirepar_enqueue("withdraw")
+        return result
+
+    def _qualirepar_job_withdraw(self):
+        """The job that deletes at ecosystem the draft of a claim cancelled before it was sent (a draft no longer
+        there is deleted already); Ecologic's API documents no way to cancel a claim: a person is asked to."""
+        self.ensure_one()
+        if self._qualirepar_job_running_elsewhere("withdraw"):
+            return "Withdrawn by another job."
+        author = self.env.ref("base.partner_root")
+        claim = self._qualirepar_lang().with_context(
+            mail_notrack=True, qualirepar_log_author=(author.id, author.email_formatted))
+        if claim.state != "cancel" or not claim.remote_cancel_pending:
+            return "Nothing to withdraw."
+        _ = claim.env._
+        if claim.organism != "ecosystem":
+            claim._qualirepar_ask_person(_(
+                "This claim was cancelled with its invoice before it was submitted, but Ecologic already has it "
+                "(ClaimId %(ref)s) and its API offers no way to cancel a claim. On e-reparateur, cancel the claim "
+                "%(ref)s (quote number %(quote)s, invoice %(invoice)s), or ask Ecologic to, so that it is never "
+                "submitted or paid.", ref=claim.remote_ref, quote=claim._qualirepar_reference(),
+                invoice=claim.invoice_id.name))
+            claim.remote_cancel_pending = False
+            return "Left to a person."
+        client = claim._qualirepar_job_client()
+        try:
+            gone = claim._qualirepar_delete_draft(client)
+        except ApiError as error:
+            claim._qualirepar_withdraw_failed(error)
+            return "Left to a person."
+        finally:
+            client.close()
+        claim.backend_id._qualirepar_connection_works()
+        claim.write({"remote_cancel_pending": False, "last_error": False})
+        claim._qualirepar_log(
+            _("The draft %s was no longer at ecosystem: nothing left to withdraw.", claim.remote_ref) if gone
+            else _("The draft %s of this cancelled claim was deleted at ecosystem.", claim.remote_ref))
+        return "Withdrawn."
+
+    def _qualirepar_withdraw_failed(self, error):
+        """A temporary failure (or a refused connection) is tried again with the back-off; a refusal goes to a
+        person, who deletes the draft on ecosystem's site."""
+        if isinstance(error, (TemporaryError, AuthenticationError)):
+            self._qualirepar_failed(error)  # raises RetryableJobError
+        self.write({"remote_cancel_pending": False, "last_error": self.backend_id._error_message(error)})
+        self._qualirepar_ask_person(self.env._(
+            "ecosystem refused to delete the draft %(ref)s of this cancelled claim (%(error)s). On ecosystem's "
+            "site, delete the draft %(ref)s (our reference %(reference)s), or ask ecosystem to.",
+            ref=self.remote_ref, error=self.last_error, reference=self._qualirepar_reference()))
+
+    def _qualirepar_job_client(self):
+        """The organism's client for a job; a connection that cannot be made is recorded on the connection and the
+        job tried again with the back-off."""
+        try:
+            return self.backend_id._get_client()
+        except UserError as error:
+            self.backend_id._qualirepar_connection_failed(error.args[0])
+            raise RetryableJobError(error.args[0], seconds=self._qualirepar_retry_delay()) from error
+
     def _compute_job_info(self):
-        jobs = (self._qualirepar_jobs_of("send", JOB_STATES) | self._qualirepar_jobs_of("refresh", JOB_STATES)
-                ).sorted(lambda job: (job.date_created, job.id), reverse=True)
+        jobs = self.env["queue.job"].browse()
+        for step in JOB_METHODS:
+            jobs |= self._qualirepar_jobs_of(step, JOB_STATES)
+        jobs = jobs.sorted(lambda job: (job.date_created, job.id), reverse=True)
         for claim in self:
-            keys = {claim._qualirepar_identity("send"), claim._qualirepar_identity("refresh")}
+            keys = {claim._qualirepar_identity(step) for step in JOB_METHODS}
             job = jobs.filtered(lambda j: j.identity_key in keys)[:1]
             claim.job_state = job.state or False
             claim.job_error = job and (job.exc_message or (job.state in ("pending", "failed") and job.result)) or False
@@ -382,18 +446,29 @@ class QualireparClaim(models.Model):
             self._qualirepar_failed(error)
         return False
 
-    def _qualirepar_restart_draft(self, client):
-        """An upload to ecosystem was interrupted after its slot was made: the draft claim cannot be completed,
-        so it is deleted and the claim made anew (under a new reference)."""
+    def _qualirepar_delete_draft(self, client):
+        """Delete the claim's draft at ecosystem and make sure it is gone. True when it was gone already (404:
+        deleted by an attempt whose answer was lost)."""
         try:
             client.delete_claim(self.remote_ref)
+        except ApiError as error:
+            if error.status_code != 404:
+                raise
+            return True
+        try:
             still_there = client.get_claim(self.remote_ref)  # an unreadable answer may hide a failure
         except ApiError as error:
-            if error.status_code != 404:  # 404: deleted by an attempt whose answer was lost
+            if error.status_code != 404:
                 raise
             still_there = False
         if still_there:
             raise TemporaryError(self.env._("ecosystem has not deleted the draft %s yet.", self.remote_ref))
+        return False
+
+    def _qualirepar_restart_draft(self, client):
+        """An upload to ecosystem was interrupted after its slot was made: the draft claim cannot be completed,
+        so it is deleted and the claim made anew (under a new reference)."""
+        self._qualirepar_delete_draft(client)
         self._qualirepar_log(self.env._("The draft %s at ecosystem missed a document: deleted, made anew.",
                                         self.remote_ref))
         self.write({"remote_ref": False, "remote_status": False, "remote_documents": False,

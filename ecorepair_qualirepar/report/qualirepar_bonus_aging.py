@@ -2,6 +2,7 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.qualirepar_access import ACCOUNTANT, check_role
+from ..models.qualirepar_claim import CLAIM_STATES
 
 AGES = [
     ("0-15", "0–15 days"),
@@ -26,7 +27,8 @@ class QualireparBonusAging(models.Model):
         "account.move.line": ["company_id", "partner_id", "move_id", "account_id", "date", "parent_state",
                               "amount_residual", "company_currency_id"],
         "res.company": ["qualirepar_bonus_account_id"],
-        "qualirepar.claim": ["bonus_line_id", "invoice_id", "aging_date"],
+        "qualirepar.claim": ["bonus_line_id", "refund_line_id", "payment_line_ids", "invoice_id", "aging_date",
+                             "state"],
     }
 
     company_id = fields.Many2one("res.company", readonly=True)
@@ -39,12 +41,17 @@ class QualireparBonusAging(models.Model):
     age = fields.Selection(
         AGES, string="Age", readonly=True,
         help="The eco-organism is to pay a claim within 15 days (décret 2024-123): beyond that, it is late.")
-    amount_residual = fields.Monetary(string="Still owed", readonly=True)
+    amount_residual = fields.Monetary(
+        string="Still owed", readonly=True,
+        help="Negative: owed to the eco-organism (what it paid for a bonus a credit note took back).")
+    claim_id = fields.Many2one("qualirepar.claim", string="Claim", readonly=True)
+    claim_state = fields.Selection(CLAIM_STATES, string="Claim status", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
 
     def _query(self):
         return SQL("""
             SELECT id, company_id, partner_id, move_id, account_id, date, currency_id, amount_residual,
+                   claim_id, claim_state,
                    CURRENT_DATE - date AS days,
                    CASE WHEN CURRENT_DATE - date <= 15 THEN '0-15'
                         WHEN CURRENT_DATE - date <= 30 THEN '16-30'
@@ -54,10 +61,17 @@ class QualireparBonusAging(models.Model):
               FROM (SELECT line.id, line.company_id, line.partner_id, COALESCE(claim.invoice_id, line.move_id) AS move_id,
                            line.account_id,
                            COALESCE(claim.aging_date, move.invoice_date, line.date) AS date,
-                           line.company_currency_id AS currency_id, line.amount_residual
+                           line.company_currency_id AS currency_id, line.amount_residual,
+                           claim.id AS claim_id, claim.state AS claim_state
                       FROM account_move_line line
                       JOIN account_move move ON move.id = line.move_id
-                 LEFT JOIN qualirepar_claim claim ON claim.bonus_line_id = line.id
+                      -- the claim of the item: its bonus, or the credits left open of a bonus to refund
+                 LEFT JOIN LATERAL (
+                           SELECT c.id, c.invoice_id, c.aging_date, c.state FROM qualirepar_claim c
+                            WHERE c.bonus_line_id = line.id OR c.refund_line_id = line.id
+                               OR c.id IN (SELECT rel.claim_id FROM qualirepar_claim_payment_line_rel rel
+                                            WHERE rel.line_id = line.id)
+                            ORDER BY c.id LIMIT 1) claim ON TRUE
                      WHERE line.parent_state = 'posted'
                        AND line.amount_residual != 0
                        AND line.account_id IN (SELECT qualirepar_bonus_account_id FROM res_company

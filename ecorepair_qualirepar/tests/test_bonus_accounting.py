@@ -1,9 +1,14 @@
+import base64
+
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from .common_bonus import BonusCase
+
+# A 1×1 PNG: the nameplate photo.
+PNG = (b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4DwAAAQEABRjYTgAAAABJRU5ErkJggg==")
 
 
 @tagged("post_install", "-at_install")
@@ -273,6 +278,39 @@ class TestBonusAccounting(BonusCase):
         claim._qualirepar_refresh_bonus()
         self.assertIn("now gives a bonus of 45.00\xa0€", claim.check_issues)
         self.assertIn(f'href="/odoo/account.move/{invoice.id}"', claim.check_issues_html, "where it is fixed")
+
+    def test_check_after_a_changed_bonus(self):
+        """The organism changed the bonus: "Check" keeps saying so, with both amounts, until the accountant accepts
+        sending the claim as invoiced; the same answer is then not reported again, another one is."""
+        invoice, claim = self.posted_claim()
+        claim.repair_id.qualirepar_nameplate_photo = PNG
+        claim.consumer_document = base64.b64encode(b"%PDF-1.4 attestation")
+        accountant = new_test_user(self.env, login="bonus_accountant", company_id=self.company.id,
+                                   groups="ecorepair_qualirepar.group_qualirepar_accountant")
+        claim = claim.with_user(accountant)
+        claim.action_check()
+        self.assertEqual(claim.state, "to_send", claim.check_issues)
+        self.laptop_type.amount_ids.filtered(lambda a: a.amount == 50).sudo().amount = 45
+        claim.sudo()._qualirepar_refresh_bonus()  # the sending job asks the organism again
+        self.assertEqual((claim.state, claim.bonus_change_pending, claim.bonus_refreshed_amount), ("to_fix", True, 45))
+        self.assertIn("50.00\xa0€ → 45.00\xa0€", claim.check_issues)
+        claim.action_check()
+        self.assertEqual(claim.state, "to_fix", "checking again does not drop the change")
+        self.assertIn("now gives a bonus of 45.00 €", claim.check_issues)
+
+        claim.action_accept_bonus_change()
+        self.assertEqual((claim.state, claim.check_issues, claim.amount), ("to_send", False, 50))
+        self.assertEqual(claim.bonus_change_accepted_by_id, accountant)
+        self.assertIn("accepted the bonus change", claim.message_ids[0].body)
+        claim.sudo()._qualirepar_refresh_bonus()
+        self.assertEqual(claim.state, "to_send", "the answer accepted is not reported again")
+        self.laptop_type.amount_ids.filtered(lambda a: a.amount == 45).sudo().amount = 40
+        claim.sudo()._qualirepar_refresh_bonus()
+        self.assertEqual(claim.state, "to_fix")
+        self.assertIn("50.00\xa0€ → 40.00\xa0€", claim.check_issues)
+        self.assertFalse(claim.bonus_change_accepted_by_id)
+        with self.assertRaises(AccessError):  # only the add-on's button accepts a change
+            claim.write({"bonus_change_pending": False})
 
     def test_customer_ledger_and_organism_ledger(self):
         """The partner ledger of each side lists what it owes: the net for the customer, the bonus for the

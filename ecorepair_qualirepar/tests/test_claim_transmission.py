@@ -110,7 +110,8 @@ class TestClaimTransmission(EcologicBonusCase):
 
     def due_now(self, claim):
         """The claim's job waiting to try again is due."""
-        jobs = claim._qualirepar_jobs_of("send", ("pending",)) | claim._qualirepar_jobs_of("refresh", ("pending",))
+        jobs = claim._qualirepar_jobs_of("send", ("pending",)) | claim._qualirepar_jobs_of("refresh", ("pending",)) \
+            | claim._qualirepar_jobs_of("withdraw", ("pending",))
         self.assertTrue(jobs, "a job waits to try again")
         jobs.sudo().eta = fields.Datetime.now() - timedelta(seconds=1)
 
@@ -375,6 +376,73 @@ class TestClaimTransmission(EcologicBonusCase):
         self.due_now(claim)
         self.submit()
         self.assertEqual((claim.state, claim.remote_status), ("sent", "Envoyé, en cours vérification"))
+
+    def draft_at_the_organism(self, claim):
+        """``claim`` sent at posting, its submission interrupted: the organism holds a draft of it."""
+        self.sandbox.state.inject("5xx", count=1, path_filter="confirm-claim" if claim.organism == "ecosystem"
+                                  else "submitclaim")
+        self.submit()
+        self.assertEqual(claim.state, "sending", claim.last_error)
+        self.assertTrue(claim.remote_ref)
+        return claim.remote_ref
+
+    def test_cancelled_invoice_withdraws_the_ecosystem_draft(self):
+        """An invoice cancelled before its claim was sent: the claim's job deletes ecosystem's draft (tried
+        again after a temporary failure), says so in the claim's history, and nothing is left to withdraw."""
+        self.company.qualirepar_send_at_posting = True
+        claim = self.checked_claim(self.repair(), (self.labour, 100), (self.screen, 50))
+        ref = self.draft_at_the_organism(claim)
+        self.assertEqual([c["id"] for c in self.remote("ecosystem")], [ref])
+        claim.invoice_id.button_cancel()
+        self.assertEqual((claim.state, claim.remote_cancel_pending), ("cancel", True))
+        job = claim._qualirepar_jobs_of("withdraw")
+        self.assertEqual((job.channel, job.identity_key, job.method_name),
+                         ("root.qualirepar", f"qualirepar.claim,{claim.id},withdraw", "_qualirepar_job_withdraw"))
+        self.assertEqual(self.remote("ecosystem")[0]["id"], ref, "no call to the organism while cancelling")
+
+        self.sandbox.state.inject("5xx", count=4, path_filter=f"reimbursement-claims/{ref}")  # urllib3 tries 4 times
+        self.run_jobs()
+        self.assertTrue(claim.remote_cancel_pending, "tried again later")
+        self.assertEqual(job.state, "pending")
+        self.assertIn("failed, tried again", claim.message_ids[0].body)
+        self.assertEqual(len(self.remote("ecosystem")), 1)
+        self.due_now(claim)
+        self.run_jobs()
+        self.assertFalse(self.remote("ecosystem"))
+        self.assertEqual((claim.state, claim.remote_cancel_pending, claim.job_state), ("cancel", False, "done"))
+        self.assertIn(f"The draft {ref} of this cancelled claim was deleted at ecosystem", claim.message_ids[0].body)
+        self.assertFalse(claim.activity_ids)
+
+    def test_withdrawing_a_draft_already_deleted(self):
+        """A credit note before sending: ecosystem's draft is gone already (404), which is what was wanted."""
+        self.company.qualirepar_send_at_posting = True
+        claim = self.checked_claim(self.repair(), (self.labour, 100), (self.screen, 50))
+        ref = self.draft_at_the_organism(claim)
+        self.backend._get_client().delete_claim(ref)  # deleted on ecosystem's site by a person
+        wizard = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=claim.invoice_id.ids).create(
+            {"journal_id": claim.invoice_id.journal_id.id, "reason": "Erreur"})
+        self.env["account.move"].browse(wizard.refund_moves()["res_id"]).action_post()
+        self.assertEqual((claim.state, claim.remote_cancel_pending), ("cancel", True))
+        self.run_jobs()
+        self.assertEqual((claim.remote_cancel_pending, claim.job_state), (False, "done"))
+        self.assertIn(f"The draft {ref} was no longer at ecosystem", claim.message_ids[0].body)
+
+    def test_cancelled_ecologic_claim_is_left_to_a_person(self):
+        """Ecologic's API documents no way to cancel a claim: a person is told which one to cancel on
+        e-reparateur."""
+        self.company.qualirepar_send_at_posting = True
+        claim = self.checked_claim(self.washer_repair(qualirepar_iris_code_id=self.leak.id), (self.labour, 100))
+        ref = self.draft_at_the_organism(claim)
+        claim.invoice_id.button_cancel()
+        self.assertTrue(claim.remote_cancel_pending)
+        calls = len(self.sandbox.state.request_log)
+        self.run_jobs()
+        self.assertEqual(len(self.sandbox.state.request_log), calls, "no call: nothing to call")
+        self.assertEqual((claim.state, claim.remote_cancel_pending), ("cancel", False))
+        self.assertEqual(claim.activity_ids.summary, "Bonus claim to look at")
+        self.assertIn(f"cancel the claim {ref}", claim.activity_ids.note)
+        self.assertIn("e-reparateur", claim.activity_ids.note)
 
     def test_one_job_per_claim_and_step(self):
         """The payment queues the claim's sending at once; its identity keeps it from being queued twice (by the

@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -214,3 +214,85 @@ class TestRemittance(EcologicBonusCase):
         open_items = items.filtered(lambda item: item.amount_residual)
         self.assertEqual({item.partner_id: item.amount_residual for item in open_items},
                          {self.ecosystem: 5, self.ecologic: 50})
+
+    def credit_note(self, invoice):
+        wizard = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=invoice.ids).create(
+            {"journal_id": invoice.journal_id.id, "reason": "Erreur de facturation"})
+        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
+        refund.action_post()
+        return refund
+
+    def aged_balance(self):
+        Aging = self.env["qualirepar.bonus.aging"]
+        Aging.invalidate_model()
+        return {row.claim_id: (row.claim_state, row.amount_residual)
+                for row in Aging.search([("company_id", "=", self.company.id)])}
+
+    def test_refund_paid_to_the_organism_closes_the_claim(self):
+        """Paid, then credited: the 50 € ecosystem paid are owed back (a debt in the aged balance); the bank
+        transfer to ecosystem, matched with it, closes the claim (refunded); unmatched, it is to refund again."""
+        claim = self.claim()
+        claim.sudo().state = "approved"
+        self.wizard(claim, 50).action_confirm()
+        self.assertEqual(claim.state, "paid")
+        self.credit_note(claim.invoice_id)
+        self.assertEqual((claim.state, claim.amount_to_refund), ("to_refund", 50))
+        self.assertEqual(self.aged_balance(), {claim: ("to_refund", -50)})
+        Claim = self.env["qualirepar.claim"]
+        self.assertEqual(Claim.search([("state", "=", "to_refund")]), claim)
+
+        outstanding = self.bank.outbound_payment_method_line_ids[:1].payment_account_id \
+            or self.company_data["default_account_assets"]
+        transfer = self.env["account.move"].create({
+            "move_type": "entry", "journal_id": self.bank.id, "ref": "VIR REMBOURSEMENT ECOSYSTEM",
+            "line_ids": [
+                Command.create({"name": claim.name, "account_id": self.bonus_account.id,
+                                "partner_id": self.ecosystem.id, "debit": 50}),
+                Command.create({"name": claim.name, "account_id": outstanding.id, "credit": 50}),
+            ]})
+        transfer.action_post()
+        debt = transfer.line_ids.filtered(lambda l: l.account_id == self.bonus_account)
+        (debt | claim.refund_line_id).with_user(self.accountant).reconcile()  # Odoo's reconciliation
+        self.assertEqual((claim.state, claim.amount_to_refund), ("refunded", 0))
+        self.assertIn("refunded to it", claim.message_ids[0].body)
+        self.assertEqual(Claim.search([("state", "=", "refunded")]), claim)
+        self.assertEqual(self.aged_balance(), {}, "settled: nothing owed either way")
+        with self.assertRaisesRegex(UserError, claim.name):  # closed: the invoice stays as it is
+            claim.invoice_id.button_draft()
+
+        debt.remove_move_reconcile()
+        self.assertEqual((claim.state, claim.amount_to_refund), ("to_refund", 50))
+        # The transfer, unmatched, is an open debit of ecosystem's of its own.
+        self.assertEqual(self.aged_balance(), {claim: ("to_refund", -50), Claim: (False, 50)})
+
+    def test_remittance_nets_what_is_to_refund(self):
+        """Credited after sending, ecosystem pays the bonus all the same, then keeps it back from its next
+        remittance: 100 € for two claims less the 50 € owed back, 50 € received; the claim is refunded."""
+        credited = self.claim()
+        credited.sudo().state = "sent"
+        self.credit_note(credited.invoice_id)
+        self.assertEqual((credited.state, credited.amount_to_refund), ("to_refund", 0))
+        wizard = self.wizard(credited, 50)
+        wizard.line_ids.amount_paid = 50
+        wizard.action_confirm()  # paid by the organism all the same
+        self.assertEqual((credited.state, credited.amount_to_refund), ("to_refund", 50))
+
+        others = self.claim() | self.claim()
+        form = Form(self.env["qualirepar.remittance.wizard"].with_user(self.accountant).with_context(
+            active_model="qualirepar.claim", active_ids=(others | credited).ids))
+        form.amount = 50
+        form.reference = "VIR ECOSYSTEM 2025-0077"
+        for index in range(3):
+            with form.line_ids.edit(index) as line:
+                line.amount_paid = -60 if line.claim_id == credited else 50
+        wizard = form.save()
+        with self.assertRaisesRegex(UserError, "at most what is to refund"):
+            wizard.action_confirm()
+        wizard.line_ids.filtered(lambda l: l.claim_id == credited).amount_paid = -50
+        wizard.action_confirm()
+        self.assertEqual(others.mapped("state"), ["paid", "paid"])
+        self.assertEqual((credited.state, credited.amount_to_refund, credited.amount_paid), ("refunded", 0, 50))
+        self.assertIn("refunded to it", credited.message_ids[0].body)
+        self.assertIn("kept back 50.00", credited.message_ids[1].body)
+        self.assertFalse(self.aged_balance())

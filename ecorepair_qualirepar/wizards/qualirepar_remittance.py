@@ -4,7 +4,7 @@ from odoo.tools import format_amount
 
 from ..models.qualirepar_access import ACCOUNTANT, check_role
 
-CLOSED_STATES = ("paid", "cancel", "written_off")
+CLOSED_STATES = ("paid", "cancel", "written_off", "refunded")
 # The claims an organism may pay: those it has (sent, or approved) and still owes, or whose bonus a credit note
 # took back while the organism had it. A claim still to fix or to send is not the organism's to pay.
 OPEN_CLAIM_DOMAIN = ["|", ("state", "=", "to_refund"), "&", ("state", "in", ("sent", "approved")),
@@ -122,8 +122,16 @@ class QualireparRemittanceWizard(models.TransientModel):
         _ = self.env._
         currency = self.currency_id
         if currency.compare_amounts(self.amount, 0) <= 0 or any(
-                currency.compare_amounts(line.amount_paid, 0) < 0 for line in self.line_ids):
+                currency.compare_amounts(line.amount_paid, 0) < 0 and line.claim_id.state != "to_refund"
+                for line in self.line_ids):
             raise UserError(_("The amount received and the amounts paid on the claims must be positive."))
+        netted = self.line_ids.filtered(lambda line: currency.compare_amounts(
+            -line.amount_paid, line.claim_id.amount_to_refund) > 0)
+        if netted:
+            raise UserError(_(
+                "The eco-organism can keep back at most what is to refund to it: %s.", ", ".join(
+                    f"{line.claim_id.name} ({format_amount(self.env, line.claim_id.amount_to_refund, currency)})"
+                    for line in netted)))
         lines = self.line_ids.filtered(lambda line: not currency.is_zero(line.amount_paid))
         if not lines:
             raise UserError(_("No claim is covered by this remittance: enter the amount paid on each claim."))
@@ -164,17 +172,26 @@ class QualireparRemittanceWizard(models.TransientModel):
                 "name": line.claim_id.name,
                 "account_id": line.claim_id.bonus_line_id.account_id.id,
                 "partner_id": self.partner_id.id,
-                "credit": line.amount_paid,
+                "balance": -line.amount_paid,  # a debit: what the organism keeps back of a bonus to refund to it
             }) for line in lines],
         })
         move.action_post()
-        credits = move.line_ids.filtered("credit").sorted("id")  # in the order of ``lines``
-        # A bonus a credit note took back is no longer owed: what the organism pays for it stays open, owed back.
+        items = move.line_ids.sorted("id")[1:]  # in the order of ``lines``
+        paid = [(line, item) for line, item in zip(lines, items) if line.amount_paid > 0]
+        netted = [(line, item) for line, item in zip(lines, items) if line.amount_paid < 0]
+        for line, item in netted:
+            line.claim_id.message_post(body=self.env._(
+                "%(organism)s kept back %(amount)s in its remittance %(reference)s, for the bonus to refund to it.",
+                organism=self.partner_id.name, amount=format_amount(self.env, -line.amount_paid, self.currency_id),
+                reference=self.reference or move.name))
+        # A bonus a credit note took back is no longer owed: what the organism pays for it stays open, owed back;
+        # what it keeps back settles what is owed to it.
         self.env["account.move.line"]._reconcile_plan(
-            [credit | line.claim_id.bonus_line_id for line, credit in zip(lines, credits)
-             if not line.claim_id.bonus_line_id.reconciled])
-        for line, credit in zip(lines, credits):
-            line.claim_id.sudo()._record_payment(line.amount_paid, self.date, self.reference, move, credit)
+            [item | line.claim_id.bonus_line_id for line, item in paid if not line.claim_id.bonus_line_id.reconciled]
+            + [item | (line.claim_id.refund_line_id | line.claim_id.payment_line_ids).filtered(
+                lambda l: not l.reconciled) for line, item in netted])
+        for line, item in paid:
+            line.claim_id.sudo()._record_payment(line.amount_paid, self.date, self.reference, move, item)
         return move._get_records_action()
 
 
@@ -192,4 +209,6 @@ class QualireparRemittanceWizardLine(models.TransientModel):
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     amount_claimed = fields.Monetary(related="claim_id.amount", string="Claimed")
     amount_residual = fields.Monetary(related="claim_id.amount_residual", string="Still owed")
-    amount_paid = fields.Monetary(string="Paid", help="What this remittance pays for the claim; 0 if it does not.")
+    amount_paid = fields.Monetary(
+        string="Paid", help="What this remittance pays for the claim; 0 if it does not. On a claim to refund to "
+        "the eco-organism, a negative amount is what the organism keeps back of the remittance for it.")
