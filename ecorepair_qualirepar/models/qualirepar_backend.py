@@ -78,7 +78,8 @@ class QualireparBackend(models.Model):
         "claims keep their state and are tried again once it works.")
     connection_error_date = fields.Datetime(string="Connection failing since", readonly=True, copy=False)
     connection_error_kind = fields.Selection(
-        [("refused", "Connection refused"), ("unreachable", "Organism unreachable")], readonly=True, copy=False)
+        [("refused", "Connection refused"), ("unreachable", "Organism unreachable")], string="Kind of failure",
+        readonly=True, copy=False)
     unreachable_since = fields.Datetime(
         string="No answer since", readonly=True, copy=False,
         help="The first of the calls to the organism that got no answer in a row (server errors, timeouts).")

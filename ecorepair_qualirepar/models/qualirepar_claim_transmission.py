@@ -388,7 +388,8 @@ class QualireparClaim(models.Model):
         """The organism has made the claim: its reference is kept at once."""
         self.write({"remote_ref": data["ref"], "remote_status": data["status"], "state": "sending"})
         if data.get("trusted") and not self.backend_id.request_lookup_trusted:
-            self.backend_id.sudo().request_lookup_trusted = True
+            with self.backend_id._qualirepar_bookkeeping():  # the first claims' jobs all learn it at once
+                self.backend_id.sudo().request_lookup_trusted = True
         if data["found"]:
             self._qualirepar_log(self.env._("%(organism)s already had this claim (%(ref)s): it is taken up again.",
                                             organism=dict(ORGANISMS)[self.organism], ref=self.remote_ref))

@@ -31,11 +31,11 @@ class ResConfigSettings(models.TransientModel):
         help="The capacity of the claims' job channel (root.qualirepar): how many claims are sent to the "
         "eco-organisms at the same time.")
     qualirepar_claim_concurrency_fixed = fields.Boolean(
-        compute="_compute_qualirepar_claim_concurrency",
+        string="Set by the servers", compute="_compute_qualirepar_claim_concurrency",
         help="The Odoo servers' configuration sets the job channels ([queue_job] channels): the capacity is "
         "changed there.")
     qualirepar_claim_concurrency_max = fields.Integer(
-        compute="_compute_qualirepar_claim_concurrency",
+        string="Most jobs at once", compute="_compute_qualirepar_claim_concurrency",
         help="The most jobs the Odoo servers run at once for this database ([queue_job] max_capacity).")
     qualirepar_legal_form = fields.Char(related="company_id.qualirepar_legal_form", readonly=False)
     qualirepar_share_capital = fields.Monetary(related="company_id.qualirepar_share_capital", readonly=False)
@@ -61,6 +61,7 @@ class ResConfigSettings(models.TransientModel):
             settings.qualirepar_fiche_held_count = len(sheets.fiche_metier_id) + len(
                 sheets.filtered(lambda sheet: not sheet.fiche_metier_id))
 
+    @api.depends("company_id")  # the database's, whatever the company: computed when the settings open
     def _compute_qualirepar_claim_concurrency(self):
         capacity, fixed, most = self.env["qualirepar.claim"]._qualirepar_channel_capacity()
         for settings in self:
