@@ -291,13 +291,13 @@ class QualireparClaim(models.Model):
             mail_notrack=True, qualirepar_log_author=(author.id, author.email_formatted))
         if not claim._qualirepar_sending_due():
             return "Nothing to send."
+        if not claim.remote_documents:
+            claim._qualirepar_render_ahead()
         if hasattr(claim, "_qualirepar_refresh_bonus") and not claim.remote_ref:
             claim._qualirepar_refresh_bonus()  # a changed bonus goes to a person before anything is sent
             self.env.cr.commit()
             if not claim._qualirepar_sending_due():
                 return "Not sent: the bonus changed."
-        if not claim.remote_documents:
-            claim._qualirepar_render_ahead()
         for _attempt in range(3):  # a draft made anew is sent again at once
             if not claim._qualirepar_send_once():
                 break
@@ -306,19 +306,22 @@ class QualireparClaim(models.Model):
     def _qualirepar_render_ahead(self):
         """The paid invoice is rendered with those of the claims whose jobs wait behind this one (one wkhtmltopdf
         run instead of one each), then committed. The claims rendered are held (row locks) until then: a job whose
-        claim another job is rendering tries again a second later; the others rendering skip them."""
+        claim another job is rendering waits for it and finds its invoice ready; the others rendering skip them."""
         if not self._qualirepar_paid_pdf_missing():
             return
         cr = self.env.cr
         self.env.flush_all()
+        cr.commit()  # what follows sees the claims as they are now
         try:
             with cr.savepoint(flush=False):
-                cr.execute("SELECT id FROM qualirepar_claim WHERE id = %s FOR NO KEY UPDATE NOWAIT", [self.id])
+                cr.execute("SELECT id FROM qualirepar_claim WHERE id = %s FOR NO KEY UPDATE", [self.id])
         except OperationalError as error:
-            if error.pgcode not in (errorcodes.LOCK_NOT_AVAILABLE, errorcodes.SERIALIZATION_FAILURE):
+            if error.pgcode != errorcodes.SERIALIZATION_FAILURE:
                 raise
-            raise RetryableJobError(self.env._("The invoice is being rendered by another job."), seconds=1,
-                                    ignore_retry=True) from error
+            cr.commit()  # another job held the claim to render its invoice: seen from now on
+            self.env.invalidate_all()
+            if not self._qualirepar_paid_pdf_missing():
+                return
         ids = []
         try:
             with cr.savepoint(flush=False):
