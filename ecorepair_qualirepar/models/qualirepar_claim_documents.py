@@ -1,15 +1,11 @@
 import base64
-import logging
 import mimetypes
 
 from odoo import api, fields, models
 
 
-_logger = logging.getLogger(__name__)
-
 # Marks the invoice PDF rendered once the invoice was paid (it shows the payments).
 PAID_INVOICE = "paid invoice"
-PAID_STATES = ("in_payment", "paid")
 
 
 class QualireparClaim(models.Model):
@@ -51,7 +47,7 @@ class QualireparClaim(models.Model):
         """The invoice PDF. Once the invoice is paid, the paid invoice ("facture acquittée", on which the organism
         pays), rendered with its payments and kept on the claim; before, Odoo's own when the invoice was sent,
         otherwise rendered once and kept on the claim."""
-        paid = self.invoice_id.payment_state in PAID_STATES
+        paid = self.invoice_id.payment_state in ("in_payment", "paid")
         if self.invoice_pdf_id and (not paid or self.invoice_pdf_id.description == PAID_INVOICE):
             return self.invoice_pdf_id
         attachment = not paid and self.invoice_id.invoice_pdf_report_id
@@ -64,35 +60,6 @@ class QualireparClaim(models.Model):
             })
         self.invoice_pdf_id = attachment
         return attachment
-
-    def _qualirepar_paid_pdf_missing(self):
-        """The claims whose invoice is paid and whose paid invoice PDF is still to render."""
-        return self.filtered(lambda c: c.invoice_id.payment_state in PAID_STATES
-                             and c.invoice_pdf_id.description != PAID_INVOICE)
-
-    def _qualirepar_render_paid_invoices(self):
-        """The paid invoice PDFs of these claims rendered together (one wkhtmltopdf run, split per invoice as Odoo
-        does for a multi-record print) and kept on each claim. Those the report cannot tell apart are left to
-        render one by one (_qualirepar_invoice_pdf)."""
-        claims = self._qualirepar_paid_pdf_missing()
-        if len(claims.invoice_id) < 2:
-            return
-        invoices = claims.invoice_id
-        try:
-            with self.env.cr.savepoint():
-                streams, kind = self.env["ir.actions.report"].with_company(claims[:1].company_id)._pre_render_qweb_pdf(
-                    "account.account_invoices", res_ids=invoices.ids, data={"report_type": "pdf"})
-        except Exception:  # noqa: BLE001 - each claim's job then renders its own, and reports what fails
-            _logger.warning("The paid invoices %s could not be rendered together", invoices.ids, exc_info=True)
-            return
-        if kind != "pdf" or not all((streams.get(invoice.id) or {}).get("stream") for invoice in invoices):
-            return
-        attachments = self.env["ir.attachment"].create([{
-            "name": claim.invoice_id._get_invoice_report_filename(),
-            "raw": streams[claim.invoice_id.id]["stream"].getvalue(), "mimetype": "application/pdf",
-            "res_model": self._name, "res_id": claim.id, "description": PAID_INVOICE} for claim in claims])
-        for claim, attachment in zip(claims, attachments):
-            claim.invoice_pdf_id = attachment
 
     def _qualirepar_consumer_document(self):
         """(file name, content) of the customer's signed document: the scan, or the quote signed in Odoo,

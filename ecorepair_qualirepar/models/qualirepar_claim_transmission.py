@@ -1,7 +1,6 @@
 import logging
 
 from markupsafe import Markup
-from psycopg2 import OperationalError, errorcodes
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -32,8 +31,6 @@ ACTIVE_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 JOB_STATES = ACTIVE_JOB_STATES + ("failed", "done", "cancelled")
 # How many claims a scheduled action queues at a time (the next run queues the rest).
 BATCH = 500
-# How many paid invoices a claim's job renders at once: its own, and those of the claims waiting to be sent.
-RENDER_BATCH = 20
 # An invoice is paid for the organism once Odoo says it is in payment or paid.
 PAID_STATES = ("in_payment", "paid")
 # Ecologic's reminder, right after createclaim, that the documents are still to come: not a problem.
@@ -291,8 +288,6 @@ class QualireparClaim(models.Model):
             mail_notrack=True, qualirepar_log_author=(author.id, author.email_formatted))
         if not claim._qualirepar_sending_due():
             return "Nothing to send."
-        if not claim.remote_documents:
-            claim._qualirepar_render_ahead()
         if hasattr(claim, "_qualirepar_refresh_bonus") and not claim.remote_ref:
             claim._qualirepar_refresh_bonus()  # a changed bonus goes to a person before anything is sent
             self.env.cr.commit()
@@ -302,48 +297,6 @@ class QualireparClaim(models.Model):
             if not claim._qualirepar_send_once():
                 break
         return claim.state
-
-    def _qualirepar_render_ahead(self):
-        """The paid invoice is rendered with those of the claims whose jobs wait behind this one (one wkhtmltopdf
-        run instead of one each), then committed. The claims rendered are held (row locks) until then: a job whose
-        claim another job is rendering waits for it and finds its invoice ready; the others rendering skip them."""
-        if not self._qualirepar_paid_pdf_missing():
-            return
-        cr = self.env.cr
-        self.env.flush_all()
-        cr.commit()  # what follows sees the claims as they are now
-        try:
-            with cr.savepoint(flush=False):
-                cr.execute("SELECT id FROM qualirepar_claim WHERE id = %s FOR NO KEY UPDATE", [self.id])
-        except OperationalError as error:
-            if error.pgcode != errorcodes.SERIALIZATION_FAILURE:
-                raise
-            cr.commit()  # another job held the claim to render its invoice: seen from now on
-            self.env.invalidate_all()
-            if not self._qualirepar_paid_pdf_missing():
-                return
-        ids = []
-        try:
-            with cr.savepoint(flush=False):
-                cr.execute("""
-                    SELECT claim.id FROM qualirepar_claim claim
-                      JOIN account_move move ON move.id = claim.invoice_id
-                      LEFT JOIN ir_attachment pdf ON pdf.id = claim.invoice_pdf_id
-                     WHERE claim.id != %(id)s AND claim.company_id = %(company)s
-                       AND claim.state IN ('to_send', 'sending') AND move.payment_state IN %(paid)s
-                       AND pdf.description IS DISTINCT FROM %(rendered)s
-                       AND EXISTS (SELECT 1 FROM queue_job job WHERE job.state = 'pending'
-                                   AND job.identity_key = 'qualirepar.claim,' || claim.id || ',send')
-                     ORDER BY claim.id LIMIT %(limit)s
-                       FOR NO KEY UPDATE OF claim SKIP LOCKED
-                """, {"id": self.id, "company": self.company_id.id, "paid": PAID_STATES,
-                      "rendered": "paid invoice", "limit": RENDER_BATCH - 1})
-                ids = [row[0] for row in cr.fetchall()]
-        except OperationalError as error:  # one of them changed meanwhile: this one alone
-            if error.pgcode != errorcodes.SERIALIZATION_FAILURE:
-                raise
-        (self | self.browse(ids))._qualirepar_render_paid_invoices()
-        cr.commit()
 
     def _qualirepar_send_once(self):
         """The calls of one transmission. True when the claim was made anew and is to be sent again."""

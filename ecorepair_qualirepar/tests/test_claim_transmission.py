@@ -1,12 +1,10 @@
 import base64
-import io
 import os
 from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 from odoo.tests import common as odoo_test_common
 from odoo.tests import tagged
 
@@ -498,38 +496,6 @@ class TestClaimTransmission(EcologicBonusCase):
         for claim in claims:
             self.assertIn("Claim submitted to", claim.message_ids[0].body)
             self.assertIn("Claim created at", claim.message_ids[1].body)
-
-    def test_paid_invoices_rendered_together(self):
-        """The first job of claims paid together renders their paid invoices in one go, one PDF each; the
-        others' jobs send theirs without rendering it again."""
-        claims = self.laptop_claim() | self.washer_claim()
-        claims = claims.with_context(force_report_rendering=True)  # a PDF, as outside the tests
-        runs = []
-
-        def wkhtmltopdf(report, bodies, **kwargs):
-            """The wkhtmltopdf binary (it cannot reach a server in these tests): a page per document."""
-            runs.append(len(bodies))
-            writer, stream = PdfFileWriter(), io.BytesIO()
-            for _body in bodies:
-                writer.add_blank_page(595, 842)
-            writer.write(stream)
-            return stream.getvalue()
-
-        with patch.object(type(self.env["ir.actions.report"]), "_run_wkhtmltopdf", wkhtmltopdf), \
-                self.registry.cursor() as cr:  # as the job runs it: on a cursor of its own, committed
-            self.env.flush_all()
-            claims[:1].with_env(claims.env(cr=cr))._qualirepar_render_ahead()
-        self.env.invalidate_all()
-        self.assertEqual(runs, [2], "one run for both")
-        claims.invalidate_recordset()
-        self.assertEqual(set(claims.invoice_pdf_id.mapped("description")), {"paid invoice"})
-        self.assertEqual(len(claims.invoice_pdf_id), 2)
-        pages = [len(PdfFileReader(io.BytesIO(claim.invoice_pdf_id.raw)).pages) for claim in claims]
-        self.assertEqual(pages, [1, 1], "each claim its own invoice, split from the one rendering")
-        rendered = claims.invoice_pdf_id
-        self.submit()
-        self.assertEqual(set(claims.mapped("state")), {"sent"})
-        self.assertEqual(claims.invoice_pdf_id, rendered, "not rendered again")
 
     def test_scheduled_actions_write_in_the_responsible_persons_language(self):
         """Scheduled actions run without a language: their notes and activities are in the French of the
