@@ -12,10 +12,10 @@ export SANDBOX_PORT="${SANDBOX_PORT:-8077}"
 export ODOO_PORT="${ODOO_PORT:-8069}"
 export DEMO_DB="${DEMO_DB:-qualirepar_demo}"
 export PYTHON="$VENV/bin/python"
-# OCA queue_job runs the claims' jobs: a server-wide module (its job runner starts with the server), and the
-# capacity of its channels (how many claims are sent at once: the QualiRépar setting "Claims sent at once").
-export QUALIREPAR_CONCURRENCY="${QUALIREPAR_CONCURRENCY:-4}"
-export ODOO_QUEUE_JOB_CHANNELS="${ODOO_QUEUE_JOB_CHANNELS:-root:$QUALIREPAR_CONCURRENCY,root.qualirepar:$QUALIREPAR_CONCURRENCY}"
+# OCA queue_job runs the claims' jobs: a server-wide module (its job runner starts with the server). Its channels
+# are configured per database (the QualiRépar setting "Claims sent at once" is the capacity of root.qualirepar),
+# within the most jobs a server runs at once for a database (queue_job's max_capacity).
+export ODOO_QUEUE_JOB_MAX_CAPACITY="${ODOO_QUEUE_JOB_MAX_CAPACITY:-4}"
 SERVER_WIDE_MODULES="--load=base,web,queue_job"
 
 # The add-ons path: a release archive holds the standard add-ons in odoo/addons,

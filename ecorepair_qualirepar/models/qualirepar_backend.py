@@ -1,6 +1,11 @@
 import logging
+from contextlib import contextmanager
+from datetime import timedelta
+
+from psycopg2 import OperationalError
 
 from odoo import _, api, fields, models
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.exceptions import UserError
 
 from ..clients import ApiError, EcologicClient, EcosystemClient
@@ -13,6 +18,12 @@ _logger = logging.getLogger(__name__)
 ORGANISMS = [("ecosystem", "ecosystem"), ("ecologic", "Ecologic")]
 # The type of the activity asking the manager to correct a connection.
 CONNECTION_ACTIVITY = "ecorepair_qualirepar.mail_activity_connection_refused"
+# The organism itself cannot be reached: recorded on the connection once this many calls in a row (whatever the
+# claims) got no answer from it — server errors (5xx), timeouts, no connection, unreadable answers; a 429 is an
+# answer — and none has worked for this long. The first call that works again clears it.
+UNREACHABLE_ACTIVITY = "ecorepair_qualirepar.mail_activity_organism_unreachable"
+UNREACHABLE_FAILURES, UNREACHABLE_WINDOW = 5, timedelta(minutes=5)
+ACTIVITIES = {"refused": CONNECTION_ACTIVITY, "unreachable": UNREACHABLE_ACTIVITY}
 ENVIRONMENT_URLS = {
     "ecosystem": ecosystem_api.ENVIRONMENT_URLS,
     # Ecologic has no public sandbox: its pre-production stands in for it.
@@ -66,6 +77,15 @@ class QualireparBackend(models.Model):
         help="The organism refused this connection's credentials while sending or following the claims: the "
         "claims keep their state and are tried again once it works.")
     connection_error_date = fields.Datetime(string="Connection failing since", readonly=True, copy=False)
+    connection_error_kind = fields.Selection(
+        [("refused", "Connection refused"), ("unreachable", "Organism unreachable")], string="Kind of failure",
+        readonly=True, copy=False)
+    unreachable_since = fields.Datetime(
+        string="No answer since", readonly=True, copy=False,
+        help="The first of the calls to the organism that got no answer in a row (server errors, timeouts).")
+    unreachable_failures = fields.Integer(
+        string="Calls without an answer", readonly=True, copy=False,
+        help="Calls to the organism that got no answer in a row, since the last one that worked.")
     product_type_count = fields.Integer(compute="_compute_counts")
     brand_count = fields.Integer(compute="_compute_counts")
     site_count = fields.Integer(compute="_compute_counts")
@@ -107,39 +127,87 @@ class QualireparBackend(models.Model):
             raise UserError(_("Enter the Ecologic API key of the connection “%s”.", self.name))
         return EcologicClient(backend.base_url, backend.api_key, timeout=backend.timeout)
 
-    def _qualirepar_connection_failed(self, message):
-        """The organism refused the connection itself (credentials): recorded here, with one activity for the
-        QualiRépar manager, instead of on every claim."""
+    @contextmanager
+    def _qualirepar_bookkeeping(self):
+        """What the claims' jobs note on their connection, in a savepoint: two jobs noting it at the same moment
+        conflict (serialization failure); the second one's note is then left out, never the claim's own data."""
+        try:
+            with self.env.cr.savepoint():
+                yield
+        except OperationalError as error:
+            if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
+            _logger.info("%s: a concurrent job noted the connection at the same moment", self.display_name)
+
+    def _qualirepar_connection_failed(self, message, kind="refused"):
+        """The organism refused the connection itself (credentials; ``kind`` "refused"), or cannot be reached
+        ("unreachable"): recorded here, with one activity for the QualiRépar manager, instead of on every claim."""
         backend = self.sudo()
-        if backend.connection_error != message:
-            backend.write({"connection_error": message,
-                           "connection_error_date": backend.connection_error_date or fields.Datetime.now()})
-        activity_type = self.env.ref(CONNECTION_ACTIVITY)
-        if not backend.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
-            company = backend.company_id
-            manager = self.env.ref(MANAGER).users.filtered(
-                lambda u: company in u.company_ids and not u.share)[:1] or self.env.ref("base.user_admin")
-            backend = backend.with_context(lang=manager.lang or company.partner_id.lang)
-            backend.activity_schedule(
-                CONNECTION_ACTIVITY, summary=backend.env._("Connection refused by %s", backend.name), user_id=manager.id,
-                note=backend.env._("%(message)s\nCorrect the connection: the claims waiting for it are sent and "
-                                   "followed again as soon as it works.", message=message))
+        with self._qualirepar_bookkeeping():
+            if backend.connection_error != message or backend.connection_error_kind != kind:
+                backend.write({"connection_error": message, "connection_error_kind": kind,
+                               "connection_error_date": backend.connection_error_date or fields.Datetime.now()})
+            activity_type = self.env.ref(ACTIVITIES[kind])
+            if not backend.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
+                company = backend.company_id
+                manager = self.env.ref(MANAGER).users.filtered(
+                    lambda u: company in u.company_ids and not u.share)[:1] or self.env.ref("base.user_admin")
+                backend = backend.with_context(lang=manager.lang or company.partner_id.lang)
+                _ = backend.env._
+                if kind == "refused":
+                    summary = _("Connection refused by %s", backend.name)
+                    note = _("%(message)s\nCorrect the connection: the claims waiting for it are sent and "
+                             "followed again as soon as it works.", message=message)
+                else:
+                    summary = _("%s cannot be reached", backend.name)
+                    note = _("%(message)s\nNothing to correct in Odoo if the organism has announced an outage: the "
+                             "claims keep their state and are tried again with the back-off; this activity is "
+                             "marked done by itself as soon as a call works again.", message=message)
+                backend.activity_schedule(ACTIVITIES[kind], summary=summary, user_id=manager.id, note=note)
+
+    def _qualirepar_call_unanswered(self):
+        """A call of a claim's job got no answer from the organism (5xx, timeout, no connection, unreadable): once
+        too many in a row and for too long, the organism is recorded as unreachable."""
+        backend = self.sudo()
+        now = fields.Datetime.now()
+        with self._qualirepar_bookkeeping():
+            since = backend.unreachable_since or now
+            failures = backend.unreachable_failures + 1
+            backend.write({"unreachable_since": since, "unreachable_failures": failures})
+        if (failures >= UNREACHABLE_FAILURES and now - since >= UNREACHABLE_WINDOW
+                and backend.connection_error_kind != "refused"):
+            backend = backend.with_context(lang=backend.company_id.partner_id.lang)
+            backend._qualirepar_connection_failed(backend.env._(
+                "%(organism)s has answered none of the last %(count)s calls since %(since)s (server errors, "
+                "timeouts).", organism=backend.name, count=failures,
+                since=fields.Datetime.context_timestamp(backend, since).strftime("%d/%m/%Y %H:%M")),
+                kind="unreachable")
 
     def _qualirepar_connection_works(self):
-        """A call went through: a failure recorded on the connection is over."""
+        """A call went through: a failure recorded on the connection is over; after an outage, the claims
+        waiting for the organism are tried again now."""
         backend = self.sudo()
-        if backend.connection_error:
-            backend.write({"connection_error": False, "connection_error_date": False})
-            activity_type = self.env.ref(CONNECTION_ACTIVITY)
-            backend.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).action_feedback()
+        if not (backend.connection_error or backend.unreachable_since):
+            return
+        with self._qualirepar_bookkeeping():
+            kind = backend.connection_error_kind
+            backend.write({"connection_error": False, "connection_error_date": False, "connection_error_kind": False,
+                           "unreachable_since": False, "unreachable_failures": 0})
+            activity_types = self.env.ref(CONNECTION_ACTIVITY) | self.env.ref(UNREACHABLE_ACTIVITY)
+            backend.activity_ids.filtered(lambda a: a.activity_type_id in activity_types).action_feedback()
+            if kind == "unreachable":
+                backend._qualirepar_retry_now()
+
+    def _qualirepar_retry_now(self):
+        """The claims' jobs waiting to try the connection again run now."""
+        claims = self.env["qualirepar.claim"].sudo().search([("backend_id", "in", self.ids)])
+        (claims._qualirepar_jobs_of("send", ("pending",)) | claims._qualirepar_jobs_of("refresh", ("pending",))
+         ).write({"eta": False})
 
     def write(self, vals):
         result = super().write(vals)
         if vals.keys() & {"username", "password", "api_key", "base_url"}:
-            # Corrected: the claims waiting for the connection are tried again now.
-            claims = self.env["qualirepar.claim"].sudo().search([("backend_id", "in", self.ids)])
-            claims._qualirepar_jobs_of("send", ("pending",)).write({"eta": False})
-            claims._qualirepar_jobs_of("refresh", ("pending",)).write({"eta": False})
+            self._qualirepar_retry_now()  # corrected: the claims waiting for the connection are tried again now
         return result
 
     @api.model

@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.jobrunner import runner as job_runner
+from odoo.addons.queue_job.jobrunner.channels import ChannelManager
 
 from ..clients import ApiError, AuthenticationError, TemporaryError
 from ..clients import claims as claims_api
@@ -18,9 +20,11 @@ _logger = logging.getLogger(__name__)
 # at each failed attempt, never more than 12 hours.
 RETRY_PARAMETER = "ecorepair_qualirepar.claim_retry_seconds"
 RETRY_FIRST, RETRY_MAX = 120, 12 * 3600
-# The queue_job channel of the claims' jobs: its capacity (queue_job's configuration of the Odoo server,
-# ``[queue_job] channels = root:N,root.qualirepar:N``) is how many claims are sent at once.
+# The queue_job channel of the claims' jobs: its capacity is how many claims are sent at once. queue_job's runner
+# reads it from the channel's record (per-database channels, the QualiRépar setting "Claims sent at once"), unless
+# the Odoo servers' configuration sets every channel (``[queue_job] channels = root:N,root.qualirepar:N``).
 CHANNEL = "root.qualirepar"
+CHANNEL_XMLID = "ecorepair_qualirepar.queue_job_channel_qualirepar"
 # The jobs of a claim: one per step, never two of a step queued (their identity). "withdraw" deletes at the
 # organism the draft of a claim cancelled with its invoice before it was sent.
 JOB_METHODS = {"send": "_qualirepar_job_send", "refresh": "_qualirepar_job_refresh",
@@ -48,6 +52,12 @@ DOCUMENT_WORDS = {
     "consumer_validation": ("consumervalidation", "validation du consommateur", "validation manuscrite",
                             "consentement"),
 }
+
+
+def _organism_answered(error):
+    """The organism answered the call that failed (a refusal, a 429), credentials accepted: it is there."""
+    return bool(getattr(error, "status_code", None)) and not isinstance(error, AuthenticationError) and not (
+        isinstance(error, TemporaryError) and error.status_code != 429)
 
 
 class QualireparClaim(models.Model):
@@ -164,6 +174,48 @@ class QualireparClaim(models.Model):
             claim.write(values)
             claim.action_check()
         return True
+
+    # ------------------------------------------------------------------ the channel's capacity
+    @api.model
+    def _qualirepar_channel_capacity(self):
+        """(capacity, fixed, most) of the claims' channel as queue_job's runner applies it: from the servers'
+        configuration when it sets the channels (``fixed``), else from the channel's record, within the most
+        jobs the servers run at once for this database (``most``)."""
+        spec = job_runner._channels()
+        if spec:
+            manager = ChannelManager()
+            manager.simple_configure(spec)
+            channel = manager.get_channel_by_name(CHANNEL, parent_fallback=True)
+            capacities = []
+            while channel:  # a job runs when its channel and every parent have room
+                if channel.capacity:
+                    capacities.append(channel.capacity)
+                channel = channel.parent
+            return min(capacities, default=0), True, min(capacities[-1:], default=0)
+        channel = self.env.ref(CHANNEL_XMLID).sudo()
+        return channel.effective_capacity, False, channel.parent_id.effective_capacity
+
+    @api.model
+    def _qualirepar_set_channel_capacity(self, capacity):
+        """The setting "Claims sent at once" is the capacity of the channel's record: queue_job's runner applies
+        it at once (it is told of the change)."""
+        current, fixed, most = self._qualirepar_channel_capacity()
+        if capacity == current:
+            return
+        _ = self.env._
+        if fixed:
+            raise UserError(_(
+                "The Odoo servers' configuration sets how many claims are sent at once (%(capacity)s): change it "
+                "there, in odoo.conf ([queue_job] channels = root:N,root.qualirepar:N) or in the variable "
+                "ODOO_QUEUE_JOB_CHANNELS, then restart the servers.", capacity=current))
+        if capacity < 1:
+            raise UserError(_("At least one claim must be sent at a time."))
+        if capacity > most:
+            raise UserError(_(
+                "The Odoo servers run at most %(most)s jobs at once for this database: raise it first in odoo.conf "
+                "([queue_job] max_capacity) or in the variable ODOO_QUEUE_JOB_MAX_CAPACITY, and give the servers "
+                "as many HTTP workers.", most=most))
+        self.env.ref(CHANNEL_XMLID).sudo().capacity = capacity
 
     # ------------------------------------------------------------------ jobs
     def _qualirepar_identity(self, step):
@@ -400,7 +452,8 @@ class QualireparClaim(models.Model):
         """The organism has made the claim: its reference is kept at once."""
         self.write({"remote_ref": data["ref"], "remote_status": data["status"], "state": "sending"})
         if data.get("trusted") and not self.backend_id.request_lookup_trusted:
-            self.backend_id.sudo().request_lookup_trusted = True
+            with self.backend_id._qualirepar_bookkeeping():  # the first claims' jobs all learn it at once
+                self.backend_id.sudo().request_lookup_trusted = True
         if data["found"]:
             self._qualirepar_log(self.env._("%(organism)s already had this claim (%(ref)s): it is taken up again.",
                                             organism=dict(ORGANISMS)[self.organism], ref=self.remote_ref))
@@ -427,7 +480,7 @@ class QualireparClaim(models.Model):
         if data["uploaded"]:
             self.remote_documents = ",".join(sorted(self._qualirepar_sent_documents() | set(data["uploaded"])))
         error = data["error"]
-        if error is None or getattr(error, "status_code", None) and not isinstance(error, AuthenticationError):
+        if error is None or _organism_answered(error):
             self.backend_id._qualirepar_connection_works()
         if isinstance(error, claims_api.CreationUnknown):
             error = self._qualirepar_lost_creation()
@@ -541,6 +594,8 @@ class QualireparClaim(models.Model):
             self.write({"state": "to_fix", "last_error": message})
             self._qualirepar_ask_person(message)
             return
+        if not _organism_answered(error):
+            self.backend_id._qualirepar_call_unanswered()
         attempt = self.attempt_count + 1
         delay = error.retry_after or self._qualirepar_retry_delay(attempt)
         values = {"attempt_count": attempt, "last_error": message}
@@ -551,8 +606,9 @@ class QualireparClaim(models.Model):
             # organism must have answered.
             delay = max(delay, 2 * (self.backend_id.timeout or 30))
         self.write(values)
-        self._qualirepar_log(self.env._("Attempt %(attempt)s failed, tried again in %(delay)s s: %(error)s",
-                                        attempt=attempt, delay=int(delay), error=message))
+        if self.backend_id.connection_error_kind != "unreachable":  # else the connection says it, once
+            self._qualirepar_log(self.env._("Attempt %(attempt)s failed, tried again in %(delay)s s: %(error)s",
+                                            attempt=attempt, delay=int(delay), error=message))
         self.env.cr.commit()
         raise RetryableJobError(message, seconds=max(1, int(delay))) from error
 

@@ -26,9 +26,17 @@ class ResConfigSettings(models.TransientModel):
         help="A claim whose organism could not be reached is sent again after this many seconds, then after twice "
         "as long at each failed attempt, never more than 12 hours.")
     qualirepar_claim_concurrency = fields.Integer(
-        string="Claims sent at once", config_parameter="ecorepair_qualirepar.claim_concurrency", default=4,
-        help="The capacity of the qualirepar job channel: how many claims are sent at the same time. The job runner "
-        "reads it from the Odoo servers' configuration ([queue_job] channels = root:N,root.qualirepar:N).")
+        string="Claims sent at once", compute="_compute_qualirepar_claim_concurrency",
+        inverse="_inverse_qualirepar_claim_concurrency",
+        help="The capacity of the claims' job channel (root.qualirepar): how many claims are sent to the "
+        "eco-organisms at the same time.")
+    qualirepar_claim_concurrency_fixed = fields.Boolean(
+        string="Set by the servers", compute="_compute_qualirepar_claim_concurrency",
+        help="The Odoo servers' configuration sets the job channels ([queue_job] channels): the capacity is "
+        "changed there.")
+    qualirepar_claim_concurrency_max = fields.Integer(
+        string="Most jobs at once", compute="_compute_qualirepar_claim_concurrency",
+        help="The most jobs the Odoo servers run at once for this database ([queue_job] max_capacity).")
     qualirepar_legal_form = fields.Char(related="company_id.qualirepar_legal_form", readonly=False)
     qualirepar_share_capital = fields.Monetary(related="company_id.qualirepar_share_capital", readonly=False)
     qualirepar_register_kind = fields.Selection(related="company_id.qualirepar_register_kind", readonly=False)
@@ -77,6 +85,18 @@ class ResConfigSettings(models.TransientModel):
         types = self._qualirepar_repair_picking_types(self.company_id)
         method = "at_confirm" if self.qualirepar_reserve_parts_at_confirm else "manual"
         types.filtered(lambda kind: kind.reservation_method != method).write({"reservation_method": method})
+
+    @api.depends("company_id")  # the database's, whatever the company: computed when the settings open
+    def _compute_qualirepar_claim_concurrency(self):
+        capacity, fixed, most = self.env["qualirepar.claim"]._qualirepar_channel_capacity()
+        for settings in self:
+            settings.qualirepar_claim_concurrency = capacity
+            settings.qualirepar_claim_concurrency_fixed = fixed
+            settings.qualirepar_claim_concurrency_max = most
+
+    def _inverse_qualirepar_claim_concurrency(self):
+        for settings in self:
+            settings.env["qualirepar.claim"]._qualirepar_set_channel_capacity(settings.qualirepar_claim_concurrency)
 
     def action_qualirepar_backends(self):
         check_role(self.env, MANAGER)

@@ -1,12 +1,16 @@
 import base64
+import os
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import common as odoo_test_common
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
+from odoo.addons.queue_job.jobrunner import runner as job_runner
 # queue_job's test helpers register themselves in SETATTR_SOURCES, which Odoo 18.0 sources older than
 # mid-2025 lack: an empty one stands in for it (it only silences a warning about patched methods).
 odoo_test_common.__dict__.setdefault("SETATTR_SOURCES", {})
@@ -41,40 +45,49 @@ class TestClaimTransmission(EcologicBonusCase):
                             "country_id": cls.env.ref("base.fr").id})
         cls.claims = cls.env["qualirepar.claim"]
 
-    def run_jobs(self):
-        """Run the claims' jobs that are due, as queue_job's runner does (those they queue too): a job is
-        started, performed (it commits what it learns on a cursor of its own), then done, or postponed when it
-        raises RetryableJobError. Returns how many ran."""
+    def run_jobs(self, trap=None):
+        """Run the claims' jobs: those ``trap`` caught (queue_job's ``trap_jobs``: never stored), then the stored
+        ones that are due (queued for real, or left to try again). Returns how many ran."""
         self.env.flush_all()  # what the test wrote, as committed before a job runs
-        env, ran = self.env(su=True), 0
-        while True:
-            jobs = env["queue.job"].search([("state", "=", "pending"), ("channel", "=", "root.qualirepar"),
-                                            "|", ("eta", "=", False), ("eta", "<=", fields.Datetime.now())])
-            if not jobs:
-                self.env.invalidate_all()
-                return ran
-            for uuid in jobs.mapped("uuid"):
-                job = Job.load(env, uuid)
-                job.set_started()
+        env = self.env(su=True)
+        jobs = trap.enqueued_jobs if trap else []
+        if trap:
+            trap.enqueued_jobs = []
+        due = env["queue.job"].search([("state", "=", "pending"), ("channel", "=", "root.qualirepar"),
+                                       "|", ("eta", "=", False), ("eta", "<=", fields.Datetime.now())])
+        jobs += [Job.load(env, uuid) for uuid in due.mapped("uuid")]
+        for job in jobs:
+            self.perform(job)
+        self.env.invalidate_all()
+        return len(jobs)
+
+    def perform(self, job):
+        """Perform ``job``, doing what queue_job's test helpers cannot (their ``perform_enqueued_jobs`` raises the
+        job's RetryableJobError): a job failing for now is left as queue_job's runner leaves it, stored and pending
+        until its next try (its eta); a stored job that works is done."""
+        stored = bool(job.db_record())
+        try:
+            job.perform()
+        except RetryableJobError as error:
+            job.postpone(result=str(error), seconds=error.seconds)
+            job.set_pending(reset_retry=False)
+            Job.store(job)  # a trapped job's own store() does nothing
+        else:
+            if stored:
+                job.set_done()
                 job.store()
-                try:
-                    job.perform()
-                    job.set_done()
-                except RetryableJobError as error:
-                    job.postpone(result=str(error), seconds=error.seconds)
-                    job.set_pending(reset_retry=False)
-                job.store()
-                env.invalidate_all()
-                ran += 1
+        self.env.invalidate_all()
 
     def submit(self):
         """The scheduled action queues the claims due, their jobs run."""
-        self.claims._cron_submit_claims()
-        return self.run_jobs()
+        with trap_jobs() as trap:
+            self.claims._cron_submit_claims()
+        return self.run_jobs(trap)
 
     def refresh(self):
-        self.claims._cron_refresh_claims()
-        return self.run_jobs()
+        with trap_jobs() as trap:
+            self.claims._cron_refresh_claims()
+        return self.run_jobs(trap)
 
     def pay(self, invoice):
         self.env["account.payment.register"].with_context(
@@ -448,28 +461,34 @@ class TestClaimTransmission(EcologicBonusCase):
         """The payment queues the claim's sending at once; its identity keeps it from being queued twice (by the
         scheduled action, by "Send now"); the follow-up is a job of its own."""
         claim = self.checked_claim(self.repair(), (self.labour, 100), (self.screen, 50))
-        send = claim._qualirepar_job_send
+        send, identity = claim._qualirepar_job_send, f"qualirepar.claim,{claim.id},send"
         with trap_jobs() as trap:
             self.claims._cron_submit_claims()
             trap.assert_jobs_count(0)  # not paid yet
             self.pay(claim.invoice_id)
             trap.assert_jobs_count(1, only=send)
-            trap.assert_enqueued_job(send, properties={
-                "channel": "root.qualirepar", "identity_key": f"qualirepar.claim,{claim.id},send"})
+            trap.assert_enqueued_job(send, properties={"channel": "root.qualirepar", "identity_key": identity})
+            trap.perform_enqueued_jobs()  # on a cursor of its own (its job function allows commits)
+        self.env.invalidate_all()
+        self.assertEqual(claim.state, "sent", claim.last_error)
         self.assertFalse(claim.job_state, "trapped: not stored")
-        self.assertEqual(self.claims._cron_submit_claims(), 1)  # paid: queued for real this time
-        claim.invalidate_recordset()
-        self.assertEqual(claim.job_state, "pending")
-        self.assertEqual(self.claims._cron_submit_claims(), 0, "already queued")
-        claim.action_submit()
-        self.assertEqual(len(claim._qualirepar_jobs_of("send")), 1)
-        self.run_jobs()
-        self.assertEqual((claim.state, claim.job_state), ("sent", "done"))
+        self.assertEqual(len(self.remote("ecosystem")), 1)
+
         with trap_jobs() as trap:
             self.claims._cron_refresh_claims()
+            trap.assert_jobs_count(1)
             trap.assert_enqueued_job(claim._qualirepar_job_refresh, properties={
-                "identity_key": f"qualirepar.claim,{claim.id},refresh"})
-        self.assertEqual(len(self.remote("ecosystem")), 1)
+                "channel": "root.qualirepar", "identity_key": f"qualirepar.claim,{claim.id},refresh"})
+
+        # Stored for real: the identity is checked against the jobs waiting or running.
+        self.assertEqual(self.claims._cron_refresh_claims(), 1)
+        claim.invalidate_recordset()
+        self.assertEqual(claim.job_state, "pending")
+        self.assertEqual(self.claims._cron_refresh_claims(), 0, "already queued")
+        claim.action_refresh_status()  # "Check the status": the job waiting, not a second one
+        self.assertEqual(len(claim._qualirepar_jobs_of("refresh")), 1)
+        self.assertEqual(self.run_jobs(), 1)
+        self.assertEqual((claim.state, claim.job_state), ("sent", "done"))
 
     def test_a_job_queued_twice_leaves_the_claim_to_the_first(self):
         """Two transactions queued the same step at once: the second job, finding the first running, does
@@ -488,8 +507,12 @@ class TestClaimTransmission(EcologicBonusCase):
         self.assertEqual(self.submit(), 0)
         self.assertEqual(claim.state, "to_send")
         self.assertFalse(self.remote("ecosystem"))
-        self.pay(claim.invoice_id)
-        self.assertEqual(self.run_jobs(), 1, "the payment queued it")
+        with trap_jobs() as trap:
+            self.pay(claim.invoice_id)
+            trap.assert_enqueued_job(claim._qualirepar_job_send, properties={
+                "identity_key": f"qualirepar.claim,{claim.id},send"})
+            trap.perform_enqueued_jobs()  # the payment queued it
+        self.env.invalidate_all()  # the job wrote on a cursor of its own
         self.assertEqual(claim.state, "sent", claim.last_error)
         self.assertEqual(claim.invoice_pdf_id.description, "paid invoice")
         self.assertNotEqual(claim.invoice_pdf_id, claim.invoice_id.invoice_pdf_report_id)
@@ -529,8 +552,7 @@ class TestClaimTransmission(EcologicBonusCase):
         self.assertFalse(self.backend.activity_ids)
 
     def test_claims_sent_together(self):
-        """Several claims' calls run at once (here two threads): each claim is sent once, with its documents."""
-        self.env["ir.config_parameter"].set_param("ecorepair_qualirepar.claim_concurrency", 2)
+        """A job per claim: each claim is sent once, with its documents."""
         second_laptop = self.sent_claim(self.repair(qualirepar_serial_number="R5CW99ZYXWV"), (self.labour, 100),
                                        (self.screen, 50))
         claims = self.laptop_claim() | self.washer_claim() | second_laptop
@@ -559,14 +581,99 @@ class TestClaimTransmission(EcologicBonusCase):
         self.assertEqual(claim.activity_ids.summary, "Demande de remboursement à examiner")
 
     def test_retry_settings_are_in_the_settings(self):
-        settings = self.env["res.config.settings"].create(
-            {"qualirepar_claim_retry_seconds": 300, "qualirepar_claim_concurrency": 2})
+        settings = self.env["res.config.settings"].create({"qualirepar_claim_retry_seconds": 300})
         settings.execute()
-        get = self.env["ir.config_parameter"].sudo().get_param
-        self.assertEqual((get("ecorepair_qualirepar.claim_retry_seconds"), get("ecorepair_qualirepar.claim_concurrency")),
-                         ("300", "2"))
+        self.assertEqual(self.env["ir.config_parameter"].sudo().get_param("ecorepair_qualirepar.claim_retry_seconds"),
+                         "300")
         claim = self.laptop_claim()
         self.sandbox.state.inject("5xx", count=1, path_filter="new_claim")
         before = fields.Datetime.now()
         self.submit()
         self.assertGreaterEqual(claim.job_next_try, before + timedelta(seconds=299))
+
+    def test_claims_sent_at_once_is_the_capacity_of_the_channel(self):
+        """Per-database channels (queue_job's max_capacity): the setting is the capacity of root.qualirepar,
+        which queue_job's runner applies at once; the servers' maximum bounds it."""
+        channel = self.env.ref("ecorepair_qualirepar.queue_job_channel_qualirepar").sudo()
+        environ = {k: v for k, v in os.environ.items() if k != "ODOO_QUEUE_JOB_CHANNELS"}
+        with patch.dict(os.environ, dict(environ, ODOO_QUEUE_JOB_MAX_CAPACITY="6"), clear=True), \
+                patch.dict(job_runner.queue_job_config, {}, clear=True):
+            channel.capacity = 0
+            settings = self.env["res.config.settings"].create({})
+            self.assertEqual((settings.qualirepar_claim_concurrency, settings.qualirepar_claim_concurrency_max,
+                              settings.qualirepar_claim_concurrency_fixed), (6, 6, False))
+            self.env["res.config.settings"].create({"qualirepar_claim_concurrency": 2}).execute()
+            self.assertEqual((channel.capacity, channel.effective_capacity), (2, 2))
+            self.assertEqual(self.env["res.config.settings"].create({}).qualirepar_claim_concurrency, 2)
+            with self.assertRaisesRegex(UserError, "at most 6 jobs at once"):
+                self.env["res.config.settings"].create({"qualirepar_claim_concurrency": 8})
+            with self.assertRaisesRegex(UserError, "At least one claim"):
+                self.env["res.config.settings"].create({"qualirepar_claim_concurrency": 0})
+
+    def test_claims_sent_at_once_set_by_the_servers(self):
+        """Server-wide channels: the capacity is read from the servers' configuration as queue_job's runner
+        reads it, shown read-only, and changed only there."""
+        with patch.dict(os.environ, {"ODOO_QUEUE_JOB_CHANNELS": "root:6,root.qualirepar:3"}):
+            settings = self.env["res.config.settings"].create({})
+            self.assertEqual((settings.qualirepar_claim_concurrency, settings.qualirepar_claim_concurrency_fixed),
+                             (3, True))
+            with self.assertRaisesRegex(UserError, "ODOO_QUEUE_JOB_CHANNELS"):
+                self.env["res.config.settings"].create({"qualirepar_claim_concurrency": 5})
+        with patch.dict(os.environ, {"ODOO_QUEUE_JOB_CHANNELS": "root:2"}):
+            self.assertEqual(self.env["res.config.settings"].create({}).qualirepar_claim_concurrency, 2,
+                             "no channel of its own: the root's capacity")
+
+    def test_unreachable_organism_is_recorded_once_on_the_connection(self):
+        """ecosystem answers no call (server errors): after 5 calls in a row and 5 minutes without an
+        answer, the connection says so with one activity for the manager; the claims keep their state and are
+        tried again with the back-off, without a note each; the first call that works clears it and the claims
+        waiting are sent at once."""
+        claims = self.laptop_claim() | self.sent_claim(
+            self.repair(qualirepar_serial_number="R5CW99ZYXWV"), (self.labour, 100), (self.screen, 50))
+        self.sandbox.state.set_faults(error_rate=1.0, path_filter="/ecosystem/")  # HTTP 500 on every call
+        self.submit()
+        self.assertEqual(self.backend.unreachable_failures, 2)
+        self.assertFalse(self.backend.connection_error, "not for two failures")
+        self.backend.sudo().unreachable_since -= timedelta(minutes=6)  # time goes by
+        for _round in range(2):
+            for claim in claims:
+                self.due_now(claim)
+            self.run_jobs()
+        self.assertEqual(self.backend.connection_error_kind, "unreachable")
+        self.assertIn("none of the last", self.backend.connection_error)
+        activity = self.backend.activity_ids
+        self.assertEqual(activity.activity_type_id, self.env.ref("ecorepair_qualirepar.mail_activity_organism_unreachable"))
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(set(claims.mapped("state")), {"to_send"})
+        self.assertEqual(set(claims.mapped("job_state")), {"pending"}, "tried again later")
+        self.assertFalse(claims.activity_ids, "nothing for a person on the claims")
+        notes = {claim: len(claim.message_ids) for claim in claims}
+        for claim in claims:
+            self.due_now(claim)
+        self.run_jobs()
+        self.assertEqual(self.backend.unreachable_failures, 8)
+        self.assertEqual(len(self.backend.activity_ids), 1, "once")
+        self.assertEqual({claim: len(claim.message_ids) for claim in claims}, notes, "the connection says it")
+
+        self.sandbox.state.set_faults()  # ecosystem is back
+        self.due_now(claims[0])
+        self.run_jobs()
+        self.assertEqual(claims[0].state, "sent", claims[0].last_error)
+        self.assertFalse(self.backend.connection_error)
+        self.assertFalse(self.backend.activity_ids)
+        self.assertFalse(self.backend.unreachable_since)
+        self.assertEqual(self.run_jobs(), 1, "the other claim is tried again now")
+        self.assertEqual(set(claims.mapped("state")), {"sent"})
+        self.assertEqual(len(self.remote("ecosystem")), 2)
+
+    def test_refused_requests_say_the_organism_is_there(self):
+        """429: the organism answers (it asks to wait): it is not recorded as unreachable."""
+        claim = self.laptop_claim()
+        self.sandbox.state.inject("429", count=20, path_filter="new_claim")
+        self.submit()
+        for _round in range(5):
+            self.due_now(claim)
+            self.run_jobs()
+        self.assertEqual(claim.attempt_count, 6)
+        self.assertFalse(self.backend.unreachable_failures)
+        self.assertFalse(self.backend.connection_error)
