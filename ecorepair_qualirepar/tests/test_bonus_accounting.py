@@ -296,7 +296,7 @@ class TestBonusAccounting(BonusCase):
         self.assertIn("50.00\xa0€ → 45.00\xa0€", claim.check_issues)
         claim.action_check()
         self.assertEqual(claim.state, "to_fix", "checking again does not drop the change")
-        self.assertIn("now gives a bonus of 45.00 €", claim.check_issues)
+        self.assertIn("now gives a bonus of 45.00\xa0€", claim.check_issues)
 
         claim.action_accept_bonus_change()
         self.assertEqual((claim.state, claim.check_issues, claim.amount), ("to_send", False, 50))

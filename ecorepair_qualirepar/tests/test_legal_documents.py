@@ -215,7 +215,9 @@ class TestLegalDocuments(BonusCase, HttpCase):
                                        tracking="lot", lst_price=120)
         lot = self.env["stock.lot"].create({"name": "LOT-CM-2026-01", "product_id": tracked.id,
                                             "company_id": self.company.id})
-        records = {"repair.order": repair, "res.company": self.company, "stock.lot": lot}
+        audit = self.env["qualirepar.audit.pack.wizard"].create({"company_id": self.company.id})
+        records = {"repair.order": repair, "res.company": self.company, "stock.lot": lot,
+                   "qualirepar.audit.pack.wizard": audit}
         key_words = {
             "ecorepair_qualirepar.action_report_qualirepar_intake_slip": ("Intake slip", "Customer's signature"),
             "ecorepair_qualirepar.action_report_qualirepar_verification": ("Galaxy Book 3", "Répar'Lyon"),
@@ -225,6 +227,10 @@ class TestLegalDocuments(BonusCase, HttpCase):
             "ecorepair_qualirepar.action_report_qualirepar_parts_trace": ("Parts traceability", "Galaxy Book 3"),
             "ecorepair_qualirepar.action_report_qualirepar_lot_trace": ("Repairs of the lot LOT-CM-2026-01",
                                                                        "Carte mère Galaxy Book"),
+            "ecorepair_qualirepar.action_report_qualirepar_handback_receipt": ("Hand-back receipt", "Galaxy Book 3",
+                                                                              "Customer's signature"),
+            "ecorepair_qualirepar.action_report_qualirepar_audit_pack": (
+                "QualiRépar label audit: evidence for the period", "Staff trainings (6.6)"),
         }
         reports = self.env["ir.actions.report"].search([("report_name", "=like", "ecorepair_qualirepar.%")])
         self.assertEqual(set(reports.mapped(lambda r: r.get_external_id()[r.id])), set(key_words),
