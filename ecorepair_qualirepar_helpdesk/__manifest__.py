@@ -17,6 +17,7 @@
         "data/qualirepar_helpdesk_data.xml",
         "views/helpdesk_ticket_views.xml",
         "views/res_config_settings_views.xml",
+        "report/qualirepar_audit_pack_report.xml",
     ],
     "demo": ["demo/qualirepar_helpdesk_demo.xml"],
     "installable": True,

@@ -1,2 +1,3 @@
 from . import res_company
 from . import helpdesk_ticket
+from . import qualirepar_audit_pack

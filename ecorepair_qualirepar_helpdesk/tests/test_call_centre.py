@@ -1,4 +1,5 @@
 import inspect
+from html import unescape
 from datetime import datetime
 
 from freezegun import freeze_time
@@ -151,6 +152,29 @@ class TestComplaintDeadline(CallCentreCase):
         complaints = Ticket.search([("qualirepar_is_complaint", "=", True)])
         self.assertIn(ticket, complaints)
         self.assertEqual(ticket.qualirepar_action_taken, "Pompe changée sous garantie")
+
+    def test_complaints_in_the_audit_pack(self):
+        """The label's auditor reads the period's complaints, with the action taken and whether they were answered
+        in time, in the evidence pack."""
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        answers = {"2026-03-04 10:00:00": "Rappel du client, rendez-vous fixé",
+                   "2026-03-13 08:00:00": "Pompe changée sous garantie"}
+        for closed_on, action in answers.items():
+            ticket = self.ticket(qualirepar_received_date=MONDAY_10AM_PARIS, qualirepar_is_complaint=True,
+                                 channel_id=self.channel["letter"].id)
+            with freeze_time(closed_on):
+                ticket.write({"stage_id": done.id, "qualirepar_action_taken": action})
+        self.ticket(qualirepar_received_date=MONDAY_10AM_PARIS)  # a request, not a complaint
+        manager = self.users["manager"]
+        wizard = self.env["qualirepar.audit.pack.wizard"].with_user(manager).create(
+            {"date_from": "2026-03-01", "date_to": "2026-03-31"})
+        html, _kind = self.env["ir.actions.report"].with_user(manager)._render_qweb_html(
+            "ecorepair_qualirepar.action_report_qualirepar_audit_pack", wizard.ids)
+        text = unescape(" ".join(html.decode().split()))
+        self.assertIn("2 complaint(s) received in the period, 1 answered within the label's delay, 1 late.", text)
+        for action in answers.values():
+            self.assertIn(action, text)
+        self.assertIn("Letter", text)
 
 
 @tagged("post_install", "-at_install")
