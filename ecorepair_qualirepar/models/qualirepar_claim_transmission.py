@@ -31,6 +31,8 @@ JOB_METHODS = {"send": "_qualirepar_job_send", "refresh": "_qualirepar_job_refre
                "withdraw": "_qualirepar_job_withdraw"}
 ACTIVE_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 JOB_STATES = ACTIVE_JOB_STATES + ("failed", "done", "cancelled")
+# How many times a job makes an ecosystem draft anew (a document missing) before it waits for the back-off.
+DRAFTS_PER_JOB = 3
 # How many claims a scheduled action queues at a time (the next run queues the rest).
 BATCH = 500
 # An invoice is paid for the organism once Odoo says it is in payment or paid.
@@ -296,10 +298,18 @@ class QualireparClaim(models.Model):
             self.env.cr.commit()
             if not claim._qualirepar_sending_due():
                 return "Not sent: the bonus changed."
-        for _attempt in range(3):  # a draft made anew is sent again at once
+        for _attempt in range(DRAFTS_PER_JOB):  # a draft made anew is sent again at once
             if not claim._qualirepar_send_once():
-                break
-        return claim.state
+                return claim.state
+        # Each draft missed a document: tried again after the back-off, never left waiting without a job.
+        claim.attempt_count += 1
+        delay = claim._qualirepar_retry_delay(claim.attempt_count)
+        message = self.env._("%(count)s drafts in a row at %(organism)s missed a document: the claim is sent again "
+                             "in %(delay)s s.", count=DRAFTS_PER_JOB, organism=claim.partner_id.name, delay=delay)
+        claim.last_error = message
+        claim._qualirepar_log(message)
+        self.env.cr.commit()
+        raise RetryableJobError(message, seconds=delay)
 
     def _qualirepar_send_once(self):
         """The calls of one transmission. True when the claim was made anew and is to be sent again."""

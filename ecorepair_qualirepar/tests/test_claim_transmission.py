@@ -379,6 +379,22 @@ class TestClaimTransmission(EcologicBonusCase):
         self.assertEqual(len(remote), 1)
         self.assertEqual(remote[0]["payload"]["PurchaseOrderByCustomer"], f"{claim.name}-2")
 
+    def test_drafts_missing_a_document_again_and_again_are_tried_later(self):
+        """An upload ecosystem answers 200 to without keeping the file (an unreadable answer): the draft misses it
+        and is made anew, at once, three times; then the claim waits for the back-off with its job, never left
+        without one."""
+        claim = self.laptop_claim()
+        self.sandbox.state.inject("malformed", count=9, path_filter="/_s3/")  # its 3 documents, 3 times
+        self.submit()
+        self.assertEqual((claim.state, claim.job_state, claim.submission_count), ("to_send", "pending", 3))
+        self.assertIn("3 drafts in a row at ecosystem missed a document", claim.last_error)
+        self.assertFalse(self.remote("ecosystem"), "each draft deleted")
+        self.due_now(claim)
+        self.submit()
+        self.assertEqual(claim.state, "sent", claim.last_error)
+        self.assertEqual([c["payload"]["PurchaseOrderByCustomer"] for c in self.remote("ecosystem")],
+                         [f"{claim.name}-4"])
+
     def test_lost_answer_to_the_confirmation(self):
         """ecosystem confirmed the claim but its answer was lost: the next attempt finds it sent."""
         claim = self.laptop_claim()
