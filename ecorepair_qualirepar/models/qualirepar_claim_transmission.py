@@ -304,8 +304,8 @@ class QualireparClaim(models.Model):
         # Each draft missed a document: tried again after the back-off, never left waiting without a job.
         claim.attempt_count += 1
         delay = claim._qualirepar_retry_delay(claim.attempt_count)
-        message = self.env._("%(count)s drafts in a row at %(organism)s missed a document: the claim is sent again "
-                             "in %(delay)s s.", count=DRAFTS_PER_JOB, organism=claim.partner_id.name, delay=delay)
+        message = claim.env._("%(count)s drafts in a row at %(organism)s missed a document: the claim is sent again "
+                              "in %(delay)s s.", count=DRAFTS_PER_JOB, organism=claim.partner_id.name, delay=delay)
         claim.last_error = message
         claim._qualirepar_log(message)
         self.env.cr.commit()

@@ -383,11 +383,15 @@ class TestClaimTransmission(EcologicBonusCase):
         """An upload ecosystem answers 200 to without keeping the file (an unreadable answer): the draft misses it
         and is made anew, at once, three times; then the claim waits for the back-off with its job, never left
         without one."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].search([("name", "=", "ecorepair_qualirepar")])._update_translations("fr_FR")
         claim = self.laptop_claim()
+        claim._qualirepar_responsible().lang = "fr_FR"
         self.sandbox.state.inject("malformed", count=9, path_filter="/_s3/")  # its 3 documents, 3 times
         self.submit()
         self.assertEqual((claim.state, claim.job_state, claim.submission_count), ("to_send", "pending", 3))
-        self.assertIn("3 drafts in a row at ecosystem missed a document", claim.last_error)
+        self.assertIn("Chez ecosystem, 3 brouillons de suite étaient incomplets", claim.last_error,
+                      "in the language of the person responsible (the job runs without one)")
         self.assertFalse(self.remote("ecosystem"), "each draft deleted")
         self.due_now(claim)
         self.submit()
