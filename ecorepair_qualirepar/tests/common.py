@@ -1,8 +1,23 @@
 """Odoo test base: the eco-organism sandbox (tools/eco_sandbox) served in-process on 127.0.0.1."""
 
+import inspect
+
 import eco_sandbox  # the package qualirepar-eco-sandbox (tools/ of the repository), installed by the set-up
 
 from odoo.tests import TransactionCase
+
+
+def public_methods(registry, addon):
+    """{(model, method)} of the public methods that the Python package ``addon`` ("odoo.addons.x.") adds to the
+    models of ``registry``: what can be called over RPC, each of which must check the caller's role."""
+    found = set()
+    for name, model in registry.items():
+        core = {attribute for cls in model.__mro__ if not cls.__module__.startswith(addon) for attribute in vars(cls)}
+        for cls in model.__mro__:
+            if cls.__module__.startswith(addon):
+                found |= {(name, attribute) for attribute, value in vars(cls).items()
+                          if inspect.isfunction(value) and not attribute.startswith("_") and attribute not in core}
+    return found
 
 
 class SandboxMixin:

@@ -1,9 +1,7 @@
-import inspect
-
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from .common import SandboxCase
+from .common import SandboxCase, public_methods
 
 CREDENTIALS = ("username", "password", "api_key")
 # The dot: not the glue add-ons (ecorepair_qualirepar_helpdesk…), which have their own tests.
@@ -128,15 +126,7 @@ class TestRoles(TransactionCase):
 
     def test_every_public_method_has_its_role(self):
         """Any new button of the add-on must be added to METHODS (and check the caller's role)."""
-        found = set()
-        for name, model in self.env.registry.items():
-            core = {attribute for cls in model.__mro__ if not cls.__module__.startswith(ADDON)
-                    for attribute in vars(cls)}
-            for cls in model.__mro__:
-                if cls.__module__.startswith(ADDON):
-                    found |= {(name, attribute) for attribute, value in vars(cls).items()
-                              if inspect.isfunction(value) and not attribute.startswith("_")
-                              and attribute not in core}
+        found = public_methods(self.env.registry, ADDON)
         self.assertEqual(found - set(METHODS), set(), "public methods of the add-on missing from METHODS")
 
     def test_buttons_refuse_the_roles_that_may_not_use_them(self):

@@ -1,6 +1,5 @@
-import inspect
-from html import unescape
 from datetime import datetime
+from html import unescape
 
 from freezegun import freeze_time
 
@@ -8,7 +7,9 @@ from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
-ADDON = "odoo.addons.ecorepair_qualirepar_helpdesk"
+from odoo.addons.ecorepair_qualirepar.tests.common import public_methods
+
+ADDON = "odoo.addons.ecorepair_qualirepar_helpdesk."
 ROLES = {
     "employee": "base.group_user",
     "workshop": "ecorepair_qualirepar.group_qualirepar_user",
@@ -211,15 +212,7 @@ class TestOneClick(CallCentreCase):
 class TestCallCentreAccess(CallCentreCase):
 
     def test_every_public_method_has_its_role(self):
-        found = set()
-        for name, model in self.env.registry.items():
-            core = {attribute for cls in model.__mro__ if not cls.__module__.startswith(ADDON)
-                    for attribute in vars(cls)}
-            for cls in model.__mro__:
-                if cls.__module__.startswith(ADDON):
-                    found |= {(name, attribute) for attribute, value in vars(cls).items()
-                              if inspect.isfunction(value) and not attribute.startswith("_")
-                              and attribute not in core}
+        found = public_methods(self.env.registry, ADDON)
         self.assertEqual(found - set(METHODS), set())
 
     def test_buttons_refuse_the_roles_that_may_not_use_them(self):
