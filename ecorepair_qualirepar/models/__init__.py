@@ -36,6 +36,7 @@ from . import qualirepar_claim
 from . import sale_order_report
 from . import account_move_report
 from . import qualirepar_claim_check
+from . import ir_actions_report
 from . import qualirepar_claim_documents
 from . import qualirepar_claim_transmission
 from . import qualirepar_claim_payload

@@ -115,10 +115,10 @@ class AccountMove(models.Model):
         return posted
 
     def _invoice_paid_hook(self):
-        """Paid: its claims are sent now (a job each), not at the next run of the scheduled action."""
+        """Paid: its claims are sent now (a job each, queued as the payment commits), not at the next run of the
+        scheduled action."""
         result = super()._invoice_paid_hook()
-        claims = self.sudo().qualirepar_claim_ids._qualirepar_sending_due()
-        claims._qualirepar_enqueue("send")
+        self.sudo().qualirepar_claim_ids._qualirepar_sending_due()._qualirepar_enqueue_at_commit()
         return result
 
     def _qualirepar_bonus_journal(self):

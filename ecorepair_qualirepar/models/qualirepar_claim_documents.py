@@ -4,6 +4,7 @@ import mimetypes
 from odoo import api, fields, models
 from odoo.tools.mimetypes import guess_mimetype
 
+from .ir_actions_report import ONE_DOCUMENT, split_records
 from .qualirepar_claim_check import CHECKED_STATES
 
 # Marks the invoice PDF rendered once the invoice was paid (it shows the payments).
@@ -113,6 +114,41 @@ class QualireparClaim(models.Model):
             })
         self.invoice_pdf_id = attachment
         return attachment
+
+    def _qualirepar_paid_invoice_missing(self):
+        """The claims whose invoice is paid and whose paid invoice PDF is not rendered yet."""
+        return self.filtered(lambda c: c.invoice_id.payment_state in ("in_payment", "paid") and (
+            c.invoice_pdf_id.description != PAID_INVOICE))
+
+    def _qualirepar_render_paid_invoices(self):
+        """Render the paid invoices of these claims together, one wkhtmltopdf run per company (the invoices as
+        pages of one document, split per invoice as Odoo splits a print of several invoices), and keep each on
+        its claim: their jobs send
+        it. An invoice the split could not tell apart is left to its claim's job, which renders it alone.
+        Returns the claims whose paid invoice is kept."""
+        claims = self._qualirepar_paid_invoice_missing()
+        done = self.browse()
+        for company, group in claims.grouped("company_id").items():
+            invoices = group.invoice_id
+            report = self.env["ir.actions.report"].with_company(company).with_context(**{ONE_DOCUMENT: True})
+            content, kind = report._pre_render_qweb_pdf("account.account_invoices", res_ids=invoices.ids)
+            if kind == "pdf":
+                files = {res_id: data["stream"].getvalue() for res_id, data in content.items()
+                         if res_id and data["stream"]}
+                if not files and content.get(False):  # not split by Odoo (an invoice of several pages)
+                    files = dict(zip(invoices.ids, split_records(content[False]["stream"].getvalue(),
+                                                                 len(invoices)) or []))
+            else:  # rendered as HTML (Odoo's tests), split per invoice in the same way
+                files = report._get_splitted_report("account.account_invoices", content, kind)
+            rendered = group.filtered(lambda c: c.invoice_id.id in files)
+            attachments = self.env["ir.attachment"].create([{
+                "name": claim.invoice_id._get_invoice_report_filename(), "raw": files[claim.invoice_id.id],
+                "mimetype": "application/pdf", "res_model": self._name, "res_id": claim.id,
+                "description": PAID_INVOICE} for claim in rendered])
+            for claim, attachment in zip(rendered, attachments):
+                claim.invoice_pdf_id = attachment
+            done |= rendered
+        return done
 
     def _qualirepar_consumer_document(self):
         """(file name, content) of the customer's signed document: the scan, or the quote signed in Odoo,

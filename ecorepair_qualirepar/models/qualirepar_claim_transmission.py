@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import split_every
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.jobrunner import runner as job_runner
@@ -33,6 +34,10 @@ ACTIVE_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 JOB_STATES = ACTIVE_JOB_STATES + ("failed", "done", "cancelled")
 # How many times a job makes an ecosystem draft anew (a document missing) before it waits for the back-off.
 DRAFTS_PER_JOB = 3
+# How many paid invoices one job renders together (one wkhtmltopdf run) before their claims' jobs send them.
+RENDER_BATCH = 20
+# The claims a transaction made due to send (their invoices paid), queued as it commits.
+PRECOMMIT_KEY = "qualirepar.claim.send"
 # How many claims a scheduled action queues at a time (the next run queues the rest).
 BATCH = 500
 # An invoice is paid for the organism once Odoo says it is in payment or paid.
@@ -229,17 +234,44 @@ class QualireparClaim(models.Model):
             [("identity_key", "in", [claim._qualirepar_identity(step) for claim in self]), ("state", "in", states)])
 
     def _qualirepar_enqueue(self, step):
-        """Queue the job of ``step`` for each claim that has none waiting or running; returns the claims queued."""
+        """Queue the job of ``step`` for each claim that has none waiting or running; returns the claims queued.
+        Claims sent with a paid invoice not rendered yet wait for a job rendering their paid invoices together
+        (RENDER_BATCH at a time, one wkhtmltopdf run), queued with them."""
         busy = set(self._qualirepar_jobs_of(step).mapped("identity_key"))
         claims = self.filtered(lambda c: c._qualirepar_identity(step) not in busy)
         label = {"send": self.env._("Send"), "refresh": self.env._("Follow"),
                  "withdraw": self.env._("Withdraw at the organism")}[step]
-        for claim in claims:
-            delayable = claim.sudo().with_delay(
+
+        def delayable(claim):
+            return getattr(claim.sudo().delayable(
                 channel=CHANNEL, identity_key=claim._qualirepar_identity(step), max_retries=0,
-                description=self.env._("%(step)s the bonus claim %(claim)s", claim=claim.name, step=label))
-            getattr(delayable, JOB_METHODS[step])()
+                description=self.env._("%(step)s the bonus claim %(claim)s", claim=claim.name, step=label)),
+                JOB_METHODS[step])()
+
+        to_render = claims._qualirepar_paid_invoice_missing() if step == "send" else self.browse()
+        for claim in claims - to_render:
+            delayable(claim).delay()
+        for batch in split_every(RENDER_BATCH, to_render.ids, self.browse):
+            render = batch.sudo().delayable(
+                channel=CHANNEL, max_retries=0,
+                description=self.env._("Render the paid invoices of %(count)s bonus claims",
+                                       count=len(batch)))._qualirepar_job_render()
+            render.on_done(*(delayable(claim) for claim in batch)).delay()
         return claims
+
+    def _qualirepar_enqueue_at_commit(self):
+        """Queue the sending of these claims when the transaction commits, with the others it made due: the
+        invoices paid together (a payment each, reconciled one by one) have their paid invoices rendered together."""
+        due = self.env.cr.precommit.data.setdefault(PRECOMMIT_KEY, set())
+        if not due:
+            self.env.cr.precommit.add(self.env["qualirepar.claim"].sudo()._qualirepar_enqueue_due)
+        due.update(self.ids)
+
+    @api.model
+    def _qualirepar_enqueue_due(self):
+        claims = self.browse(sorted(self.env.cr.precommit.data.pop(PRECOMMIT_KEY, ())))
+        claims.exists()._qualirepar_sending_due()._qualirepar_enqueue("send")
+        self.env.flush_all()  # after the transaction's own flush
 
     def _qualirepar_sending_due(self):
         """Sent once its invoice is paid (the organism pays on the paid invoice), or at posting when the company
@@ -281,6 +313,17 @@ class QualireparClaim(models.Model):
         the work."""
         uuid = self.env.context.get("job_uuid")
         return bool(self._qualirepar_jobs_of(step, ("started",)).filtered(lambda job: job.uuid != uuid))
+
+    def _qualirepar_job_render(self):
+        """The job that renders the paid invoices of claims paid together in one go (their send jobs wait for it).
+        Whatever goes wrong, the claims' jobs then run: each renders its paid invoice alone."""
+        try:
+            with self.env.cr.savepoint():
+                rendered = self._qualirepar_render_paid_invoices()
+        except Exception as error:  # noqa: BLE001 - never blocks the send jobs waiting for it
+            _logger.warning("The paid invoices of the claims %s were not rendered together: %s", self.ids, error)
+            return f"Not rendered together ({error}): each claim's job renders its own."
+        return f"{len(rendered)} paid invoices rendered."
 
     def _qualirepar_job_send(self):
         """The job that sends the claim: resumable, each step committed the moment it is known (the job function

@@ -92,6 +92,7 @@ class TestClaimTransmission(EcologicBonusCase):
     def pay(self, invoice):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids).create({})._create_payments()
+        self.env.cr.precommit.run()  # what the payment's commit runs: its claims' jobs queued
         self.assertIn(invoice.payment_state, ("in_payment", "paid"))
 
     def checked_claim(self, repair, *lines):
