@@ -11,9 +11,10 @@ claim submitted; then PACED more invoices are paid one at a time, one every PACE
 the time from a payment to its claim submitted (the job done).
 
 Prints the wall time against its bound (calls × latency ÷ capacity), the SQL statements per claim (Odoo's query
-counter of each job's request, read from the server's log, and the statements that queue the job at payment; the
-runner's own dispatching, one UPDATE a job on its connection, is not counted) and the payment-to-submission times
-(median, 95th percentile). Targets: within 1.3× the bound, at most 20 statements per claim. Exits non-zero when a
+counter of each request, read from the server's log: the claims' jobs, the jobs rendering their paid invoices,
+every other request the server answered meanwhile, such as the stylesheets wkhtmltopdf fetches from it; and the
+statements that queue the jobs as the payments commit; the runner's own dispatching, one UPDATE a job on its
+connection, is not counted) and the payment-to-submission times (median, 95th percentile). Targets: within 1.3× the bound, at most 20 statements per claim. Exits non-zero when a
 target is missed or a claim is not sent.
 
 Run it with scripts/bench.sh claims_pipeline. CLAIMS, PACED, PACE, LATENCY_MS and CAPACITIES ("4,8") override the

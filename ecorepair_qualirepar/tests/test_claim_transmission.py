@@ -47,7 +47,9 @@ class TestClaimTransmission(EcologicBonusCase):
 
     def run_jobs(self, trap=None):
         """Run the claims' jobs: those ``trap`` caught (queue_job's ``trap_jobs``: never stored), then the stored
-        ones that are due (queued for real, or left to try again). Returns how many ran."""
+        ones that are due (queued for real, or left to try again), each after the jobs it waits for (rendering
+        the paid invoices), as queue_job's runner runs them. Returns how many of the claims' steps ran (sending,
+        following, withdrawing: the rendering jobs they waited for are not counted)."""
         self.env.flush_all()  # what the test wrote, as committed before a job runs
         env = self.env(su=True)
         jobs = trap.enqueued_jobs if trap else []
@@ -56,10 +58,18 @@ class TestClaimTransmission(EcologicBonusCase):
         due = env["queue.job"].search([("state", "=", "pending"), ("channel", "=", "root.qualirepar"),
                                        "|", ("eta", "=", False), ("eta", "<=", fields.Datetime.now())])
         jobs += [Job.load(env, uuid) for uuid in due.mapped("uuid")]
-        for job in jobs:
-            self.perform(job)
+        ran = []
+        while jobs:
+            for job in sorted(jobs, key=lambda job: bool(job.depends_on)):  # a job after those it waits for
+                self.perform(job)
+                ran.append(job)
+            # The jobs that waited for those, now pending (never tried yet).
+            graphs = {job.graph_uuid for job in ran if job.graph_uuid}
+            jobs = [Job.load(env, uuid) for uuid in env["queue.job"].search([
+                ("state", "=", "pending"), ("graph_uuid", "in", list(graphs)), ("retry", "=", 0),
+                ("uuid", "not in", [job.uuid for job in ran])]).mapped("uuid")] if graphs else []
         self.env.invalidate_all()
-        return len(jobs)
+        return len([job for job in ran if job.method_name != "_qualirepar_job_render"])
 
     def perform(self, job):
         """Perform ``job``, doing what queue_job's test helpers cannot (their ``perform_enqueued_jobs`` raises the
@@ -76,6 +86,9 @@ class TestClaimTransmission(EcologicBonusCase):
             if stored:
                 job.set_done()
                 job.store()
+                self.env.flush_all()
+                if job.should_check_dependents():
+                    job.enqueue_waiting()  # the jobs waiting for this one can run
         self.env.invalidate_all()
 
     def submit(self):
