@@ -560,6 +560,36 @@ class TestClaimTransmission(EcologicBonusCase):
         self.submit()
         self.assertEqual(at_posting.state, "sent", at_posting.last_error)
 
+    def test_paid_invoices_rendered_together(self):
+        """Claims queued together (here by the scheduled action; the payments of one transaction too, as it commits,
+        unless something saved midway, such as the cash-basis tax entries of this company's payments): one job
+        renders their paid invoices, the claims' jobs wait for it and send each its own paid invoice."""
+        claims = self.checked_claim(self.repair(), (self.labour, 100), (self.screen, 50)) | self.checked_claim(
+            self.repair(qualirepar_serial_number="R5CW99ZYXWV"), (self.labour, 120), (self.screen, 50))
+        with trap_jobs():  # the jobs the payments queue are left out: the scheduled action queues the claims
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=claims.invoice_id.ids).create(
+                {"group_payment": False})._create_payments()
+            self.env.cr.precommit.run()
+        self.assertEqual(set(claims.invoice_id.mapped("payment_state")), {"paid"})
+        with trap_jobs() as trap:
+            self.assertEqual(self.claims._cron_submit_claims(), 2)
+            renders = [job for job in trap.enqueued_jobs if job.method_name == "_qualirepar_job_render"]
+            self.assertEqual([job.recordset for job in renders], [claims])
+            for claim in claims:
+                trap.assert_enqueued_job(claim._qualirepar_job_send, properties={
+                    "identity_key": f"qualirepar.claim,{claim.id},send"})
+            sends = [job for job in trap.enqueued_jobs if job.method_name == "_qualirepar_job_send"]
+            self.assertEqual([job.depends_on for job in sends], [set(renders)] * 2, "sent once rendered")
+            self.assertEqual(self.run_jobs(trap), 2)
+        self.assertEqual(set(claims.mapped("state")), {"sent"})
+        for claim, other in (claims, claims[::-1]):
+            self.assertEqual(claim.invoice_pdf_id.description, "paid invoice")
+            self.assertEqual(claim.invoice_pdf_id.name, claim.invoice_id._get_invoice_report_filename())
+            content = claim.invoice_pdf_id.raw.decode()
+            self.assertIn(claim.invoice_id.name, content)
+            self.assertNotIn(other.invoice_id.name, content, "its own invoice only")
+
     def test_wrong_password_during_follow_up_stays_on_the_connection(self):
         """The organism refuses the connection: the claims keep their state and are followed again once the
         password is corrected; one activity, on the connection."""
