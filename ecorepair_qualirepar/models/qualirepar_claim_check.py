@@ -32,6 +32,8 @@ class QualireparClaim(models.Model):
         # The state the check files the claim in is its first state (Odoo tracks no value at creation), and
         # claims are made while an invoice is posted: a check that fails must not stop the posting.
         filed = claims.with_context(mail_notrack=True)
+        if not claims:  # (an entry posted without a bonus) no savepoint: it would run the pre-commit hooks
+            return claims
         try:
             with self.env.cr.savepoint():
                 filed._qualirepar_apply_check()

@@ -561,19 +561,18 @@ class TestClaimTransmission(EcologicBonusCase):
         self.assertEqual(at_posting.state, "sent", at_posting.last_error)
 
     def test_paid_invoices_rendered_together(self):
-        """Claims queued together (here by the scheduled action; the payments of one transaction too, as it commits,
-        unless something saved midway, such as the cash-basis tax entries of this company's payments): one job
-        renders their paid invoices, the claims' jobs wait for it and send each its own paid invoice."""
+        """Invoices paid in one transaction (a payment each, with its cash-basis tax entry): as it commits, one job
+        is queued to render their paid invoices, the claims' jobs waiting for it, each sending its own paid
+        invoice. The scheduled action's batch is queued the same way."""
         claims = self.checked_claim(self.repair(), (self.labour, 100), (self.screen, 50)) | self.checked_claim(
             self.repair(qualirepar_serial_number="R5CW99ZYXWV"), (self.labour, 120), (self.screen, 50))
-        with trap_jobs():  # the jobs the payments queue are left out: the scheduled action queues the claims
+        with trap_jobs() as trap:
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=claims.invoice_id.ids).create(
                 {"group_payment": False})._create_payments()
+            self.assertEqual(set(claims.invoice_id.mapped("payment_state")), {"paid"})
+            trap.assert_jobs_count(0)  # queued as the transaction commits
             self.env.cr.precommit.run()
-        self.assertEqual(set(claims.invoice_id.mapped("payment_state")), {"paid"})
-        with trap_jobs() as trap:
-            self.assertEqual(self.claims._cron_submit_claims(), 2)
             renders = [job for job in trap.enqueued_jobs if job.method_name == "_qualirepar_job_render"]
             self.assertEqual([job.recordset for job in renders], [claims])
             for claim in claims:
@@ -581,6 +580,9 @@ class TestClaimTransmission(EcologicBonusCase):
                     "identity_key": f"qualirepar.claim,{claim.id},send"})
             sends = [job for job in trap.enqueued_jobs if job.method_name == "_qualirepar_job_send"]
             self.assertEqual([job.depends_on for job in sends], [set(renders)] * 2, "sent once rendered")
+        with trap_jobs() as trap:  # the same from the scheduled action (the jobs above were never stored)
+            self.assertEqual(self.claims._cron_submit_claims(), 2)
+            trap.assert_jobs_count(3)
             self.assertEqual(self.run_jobs(trap), 2)
         self.assertEqual(set(claims.mapped("state")), {"sent"})
         for claim, other in (claims, claims[::-1]):
