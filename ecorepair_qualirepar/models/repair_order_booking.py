@@ -2,7 +2,7 @@
 working hours; the booking is a repair in draft with its intake data, confirmed and reminded by SMS (F14)."""
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytz
 
@@ -216,16 +216,10 @@ class RepairOrder(models.Model):
     def _cron_qualirepar_appointment_reminders(self):
         """Also remind the customers who booked online of tomorrow's drop-off or visit, once."""
         super()._cron_qualirepar_appointment_reminders()
-        tz = pytz.timezone(self.env.user.tz or "Europe/Paris")
-        tomorrow = datetime.now(tz).date() + timedelta(days=1)
-        start, end = (tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-                      for day in (tomorrow, tomorrow + timedelta(days=1)))
-        repairs = self.search([
+        repairs = self._qualirepar_scheduled_tomorrow([
             ("qualirepar_booked_online", "=", True),
             ("state", "in", ("draft", "confirmed")),
             ("qualirepar_reminder_sent", "=", False),
-            ("schedule_date", ">=", start),
-            ("schedule_date", "<", end),
         ])
         repairs.qualirepar_reminder_sent = True
         repairs._qualirepar_notify_customer("booking_reminder")

@@ -98,19 +98,30 @@ class RepairOrder(models.Model):
     @api.model
     def _cron_qualirepar_appointment_reminders(self):
         """Remind the customers of tomorrow's on-site appointments, once (daily scheduled action)."""
-        tz = pytz.timezone(self.env.user.tz or "Europe/Paris")
-        tomorrow = datetime.now(tz).date() + timedelta(days=1)
-        start, end = (tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-                      for day in (tomorrow, tomorrow + timedelta(days=1)))
-        repairs = self.search([
+        repairs = self._qualirepar_scheduled_tomorrow([
             ("qualirepar_intervention_type", "=", "onsite"),
             ("state", "=", "confirmed"),
             ("qualirepar_reminder_sent", "=", False),
-            ("schedule_date", ">=", start),
-            ("schedule_date", "<", end),
         ])
         repairs.qualirepar_reminder_sent = True
         repairs._qualirepar_notify_customer("reminder")
+
+    @api.model
+    def _qualirepar_scheduled_tomorrow(self, domain):
+        """The repairs matching ``domain`` scheduled tomorrow, each in its company's day: the time zone of the
+        company's working hours (the scheduled action runs as a user whose time zone says nothing of the shop's)."""
+        companies_by_tz = {}
+        for company in self.env["res.company"].sudo().search([]):
+            companies_by_tz.setdefault(company.resource_calendar_id.tz or "Europe/Paris", []).append(company.id)
+        repairs = self.browse()
+        for tz_name, company_ids in companies_by_tz.items():
+            tz = pytz.timezone(tz_name)
+            tomorrow = datetime.now(tz).date() + timedelta(days=1)
+            start, end = (tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+                          for day in (tomorrow, tomorrow + timedelta(days=1)))
+            repairs |= self.search(domain + [
+                ("company_id", "in", company_ids), ("schedule_date", ">=", start), ("schedule_date", "<", end)])
+        return repairs
 
     # All the parts have arrived
     def _qualirepar_notify_parts_received(self):
