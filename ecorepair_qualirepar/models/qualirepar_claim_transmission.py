@@ -546,10 +546,10 @@ class QualireparClaim(models.Model):
         """Ecologic found errors in the claim it has (``found``: {"errors", "documents"} that they name, see the
         clients' ``read_claim``): it waits for a person, who corrects it; the documents named are then attached
         again and the claim corrected and submitted (updateclaim)."""
-        refused = found["documents"]
+        errors, refused = found["errors"], found["documents"]
         self.write({
             "remote_status": status, "state": "to_fix", "remote_correction": True,
-            "validation_errors": self._qualirepar_errors_text(found["errors"]),
+            "validation_errors": self._qualirepar_errors_text(errors),
             "refused_documents": ",".join(refused) or False,
             "remote_documents": ",".join(sorted(self._qualirepar_sent_documents() - set(refused))) or False,
         })
