@@ -9,7 +9,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.jobrunner import runner as job_runner
 from odoo.addons.queue_job.jobrunner.channels import ChannelManager
 
-from ..clients import ApiError, AuthenticationError, TemporaryError
+from ..clients import CLIENTS, ApiError, AuthenticationError, TemporaryError
 from ..clients import claims as claims_api
 from .qualirepar_access import ACCOUNTANT, check_role
 from .qualirepar_backend import ORGANISMS
@@ -37,23 +37,8 @@ DRAFTS_PER_JOB = 3
 BATCH = 500
 # An invoice is paid for the organism once Odoo says it is in payment or paid.
 PAID_STATES = ("in_payment", "paid")
-# Ecologic's reminder, right after createclaim, that the documents are still to come: not a problem.
-ATTACHMENTS_PENDING = "pièces jointes"
-# ecosystem refuses a second upload of a document type, and confirms no claim with a document missing: a draft
-# whose upload was interrupted can only be deleted and made anew.
-ALREADY_UPLOADED = "TYPE_DE_FICHIER_EXISTANT"
-DOCUMENT_MISSING = "PIECE_JOINTE_MANQUANTE"
 # What records each kind of report of the calls (clients/claims.py).
 REPORTS = {"request": "_qualirepar_request_made", "created": "_qualirepar_created", "done": "_qualirepar_done"}
-# How the organism's validation errors may name a document (its DocumentType, or a French word): the ones named are
-# attached again when the claim is corrected. The API does not document how a refused document is named.
-DOCUMENT_WORDS = {
-    "invoice": ("invoice", "facture"),
-    "nameplate": ("nameplate", "plaque", "signalétique"),
-    "device_picture": ("productpicture", "photo du produit", "photo de l'appareil"),
-    "consumer_validation": ("consumervalidation", "validation du consommateur", "validation manuscrite",
-                            "consentement"),
-}
 
 
 def _organism_answered(error):
@@ -164,7 +149,7 @@ class QualireparClaim(models.Model):
         for claim in self.sudo().filtered(lambda c: c.state == "rejected"):
             values = {"state": "to_send", "reject_code": False, "reject_reason": False, "validation_errors": False,
                       "last_error": False, "attempt_count": 0}
-            if claim.organism == "ecologic" and claim.backend_id.refused_claims_updatable:
+            if CLIENTS[claim.organism].corrects_claims and claim.backend_id.refused_claims_updatable:
                 values["remote_correction"] = True
             else:
                 values.update(remote_ref=False, remote_status=False, remote_documents=False, remote_correction=False,
@@ -375,7 +360,7 @@ class QualireparClaim(models.Model):
         if claim.state != "cancel" or not claim.remote_cancel_pending:
             return "Nothing to withdraw."
         _ = claim.env._
-        if claim.organism != "ecosystem":
+        if not CLIENTS[claim.organism].withdraws_drafts:
             claim._qualirepar_ask_person(_(
                 "This claim was cancelled with its invoice before it was submitted, but Ecologic already has it "
                 "(ClaimId %(ref)s) and its API offers no way to cancel a claim. On e-reparateur, cancel the claim "
@@ -440,19 +425,14 @@ class QualireparClaim(models.Model):
         """What the calls of a transmission are to do (see clients/claims.py)."""
         if not self.backend_id:
             raise UserError(self.env._("No connection to %s is set for this claim.", self.partner_id.name))
-        ecologic = self.organism == "ecologic"
         look_up = not self.remote_ref and bool(self.remote_create_started)
-        ecologic_claim = ecologic and (not self.remote_ref or self.remote_correction)
-        if ecologic_claim:
-            ecologic_claim = dict(self._qualirepar_ecologic_params(), body=self._qualirepar_ecologic_body())
         sent = self._qualirepar_sent_documents()
         return {
-            "id": self.id, "organism": self.organism, "ref": self.remote_ref or None, "look_up": look_up,
+            "id": self.id, "ref": self.remote_ref or None, "look_up": look_up,
             "reference": self._qualirepar_reference(),
-            "create": None if self.remote_ref else (
-                ecologic_claim if ecologic else {"payload": self._qualirepar_ecosystem_payload()}),
+            "create": None if self.remote_ref else self._qualirepar_claim_data(),
             "documents": [d for d in self._qualirepar_documents() if d["kind"] not in sent],
-            "update": ecologic_claim if ecologic and self.remote_ref else None,
+            "update": self._qualirepar_claim_data() if self.remote_ref and self.remote_correction else None,
             "request_id": self.remote_request_id and int(self.remote_request_id),
             "use_requests": self.backend_id.claim_lookup_by_request,
             "lookup_trusted": self.backend_id.request_lookup_trusted,
@@ -468,8 +448,7 @@ class QualireparClaim(models.Model):
             self._qualirepar_log(self.env._("%(organism)s already had this claim (%(ref)s): it is taken up again.",
                                             organism=dict(ORGANISMS)[self.organism], ref=self.remote_ref))
             return
-        if self.organism == "ecologic":
-            self._qualirepar_store_validation_errors(data["answer"])
+        self.validation_errors = self._qualirepar_errors_text(data["errors"])
         self._qualirepar_log(self.env._("Claim created at %(organism)s: %(ref)s.",
                                         organism=dict(ORGANISMS)[self.organism], ref=self.remote_ref))
 
@@ -495,9 +474,8 @@ class QualireparClaim(models.Model):
         if isinstance(error, claims_api.CreationUnknown):
             error = self._qualirepar_lost_creation()
         if error is None:
-            self._qualirepar_confirmed(data["answer"], data["status"])
-        elif self.organism == "ecosystem" and self.remote_ref and isinstance(error, ApiError) and (
-                error.code in (ALREADY_UPLOADED, DOCUMENT_MISSING) or error.status_code == 404):
+            self._qualirepar_confirmed(data)
+        elif data["remake"]:
             # The draft cannot be completed (or is gone: deleted by an attempt whose answer was lost).
             client = self.backend_id._get_client()
             try:
@@ -542,14 +520,16 @@ class QualireparClaim(models.Model):
         """Our reference of the claim at the organism, new for each submission."""
         return self.name if not self.submission_count else f"{self.name}-{self.submission_count + 1}"
 
-    def _qualirepar_confirmed(self, answer, status):
-        """The organism has the claim with its documents and has been asked to check it."""
-        if self.organism == "ecologic" and not answer.get("IsValid", True):
-            self._qualirepar_to_correct(answer.get("ValidationErrors"), status)
+    def _qualirepar_confirmed(self, data):
+        """The organism has the claim with its documents and has been asked to check it (``data``: the "done"
+        report of clients/claims.py)."""
+        status = data["status"]
+        if data["refused"] is not None:
+            self._qualirepar_to_correct(data["refused"], status)
             self._qualirepar_ask_person(self._qualirepar_correction_note(
                 self.env._("Ecologic refused to submit the claim:")))
             return
-        self.write({"remote_status": status, "state": claims_api.remote_state(status) or "sent", "last_error": False,
+        self.write({"remote_status": status, "state": data["state"] or "sent", "last_error": False,
                     "remote_create_started": False, "attempt_count": 0,
                     "remote_correction": False, "refused_documents": False})
         self._qualirepar_log(self.env._(
@@ -557,20 +537,16 @@ class QualireparClaim(models.Model):
             organism=dict(ORGANISMS)[self.organism], status=status or "-",
             documents=(self.remote_documents or "-").replace(",", ", ")))
 
-    def _qualirepar_store_validation_errors(self, answer):
-        self.validation_errors = self._qualirepar_errors_text(answer.get("ValidationErrors"))
-
     @api.model
     def _qualirepar_errors_text(self, errors):
-        errors = [e for e in errors or [] if ATTACHMENTS_PENDING not in (e.get("ErrorMessage") or "")
-                  and (e.get("MessageType") or "E").upper() == "E"]
-        return "\n".join(f"• {e.get('Field') or '-'}: {e.get('ErrorMessage')}" for e in errors) or False
+        """The organism's errors ([{"field", "message"}]) as lines for a person."""
+        return "\n".join(f"• {e['field'] or '-'}: {e['message']}" for e in errors or []) or False
 
-    def _qualirepar_to_correct(self, errors, status):
-        """Ecologic found ``errors`` in the claim it has: it waits for a person, who corrects it; the documents
-        the errors name are then attached again and the claim corrected and submitted (updateclaim)."""
-        text = " ".join(f"{e.get('Field') or ''} {e.get('ErrorMessage') or ''}" for e in errors or []).casefold()
-        refused = [kind for kind, words in DOCUMENT_WORDS.items() if any(word in text for word in words)]
+    def _qualirepar_to_correct(self, found, status):
+        """Ecologic found errors in the claim it has (``found``: {"errors", "documents"} that they name, see the
+        clients' ``read_claim``): it waits for a person, who corrects it; the documents named are then attached
+        again and the claim corrected and submitted (updateclaim)."""
+        errors, refused = found["errors"], found["documents"]
         self.write({
             "remote_status": status, "state": "to_fix", "remote_correction": True,
             "validation_errors": self._qualirepar_errors_text(errors),
@@ -642,10 +618,10 @@ class QualireparClaim(models.Model):
 
     # ------------------------------------------------------------------ follow-up
     def _qualirepar_refresh_step(self, client):
-        remote = claims_api.remote_status(client, self.organism, self.remote_ref)
+        remote = client.read_claim(self.remote_ref)
         self.backend_id._qualirepar_connection_works()
         status, reason = remote["status"], remote["reason"]
-        state = claims_api.remote_state(status)
+        state = client.remote_state(status)
         if status == self.remote_status or not state:
             if status != self.remote_status:
                 self.remote_status = status
@@ -658,9 +634,9 @@ class QualireparClaim(models.Model):
             self._qualirepar_ask_person(self.env._(
                 "%(organism)s rejected the claim: %(reason)s. Correct it, then click “Correct and resubmit”.",
                 organism=self.partner_id.name, reason=reason or status))
-        elif state == "sending" and self.organism == "ecologic":
-            # Found incomplete after it was submitted ("Dossier incomplet"): a person corrects it.
-            self._qualirepar_to_correct(remote["errors"], status)
+        elif state == "sending" and client.corrects_claims:
+            # Found incomplete after it was submitted (Ecologic's "Dossier incomplet"): a person corrects it.
+            self._qualirepar_to_correct(remote, status)
             self._qualirepar_ask_person(self._qualirepar_correction_note(
                 self.env._("Ecologic finds the claim incomplete:")))
         elif state == "closed":

@@ -600,6 +600,17 @@ class TestClaimTransmission(EcologicBonusCase):
         self.run_jobs()
         self.assertEqual(claim.activity_ids.summary, "Demande de remboursement à examiner")
 
+    def test_organisms_failure_in_the_responsible_persons_language(self):
+        """What the client says of a failed call is recorded in the language of the person responsible."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].search([("name", "=", "ecorepair_qualirepar")])._update_translations("fr_FR")
+        claim = self.laptop_claim()
+        claim._qualirepar_responsible().lang = "fr_FR"
+        self.sandbox.state.inject("5xx", count=1, path_filter="new_claim")
+        self.submit()
+        self.assertEqual(claim.state, "to_send")
+        self.assertIn("ecosystem indisponible (erreur du serveur, HTTP 500)", claim.last_error)
+
     def test_retry_settings_are_in_the_settings(self):
         settings = self.env["res.config.settings"].create({"qualirepar_claim_retry_seconds": 300})
         settings.execute()
