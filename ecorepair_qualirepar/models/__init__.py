@@ -7,7 +7,7 @@ from . import qualirepar_bonus_scale
 from . import qualirepar_repair_code
 from . import qualirepar_brand
 from . import qualirepar_repair_site
-from . import qualirepar_business_sheet
+from . import qualirepar_fiche_label
 from . import product_category
 from . import product_template
 from . import res_company

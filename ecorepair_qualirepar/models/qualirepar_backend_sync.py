@@ -264,7 +264,7 @@ class QualireparBackend(models.Model):
             }
             for place in partner.get("RepairPlaces") or []
         ])
-        self._sync_model("qualirepar.business.sheet", [("backend_id", "=", self.id)], ("backend_id", "sheet_type"), [
+        self._sync_model("qualirepar.fiche.label", [("backend_id", "=", self.id)], ("backend_id", "sheet_type"), [
             {
                 "backend_id": self.id,
                 "sheet_type": _api_text(sheet["Type"]),

@@ -29,7 +29,7 @@ MATRIX = {
     "qualirepar.repair.code": STAFF,
     "qualirepar.brand": STAFF,
     "qualirepar.repair.site": STAFF,
-    "qualirepar.business.sheet": {**STAFF, "manager": "rw"},
+    "qualirepar.fiche.label": {**STAFF, "manager": "rw"},
     "qualirepar.control.point.template": {"workshop": "r", "front_office": "r", "manager": "rwcu"},
     "qualirepar.control.point": {"workshop": "rwc", "front_office": "rwc", "accountant": "r", "manager": "rwcu"},
     "qualirepar.audit.pack.wizard": {"manager": "rwcu"},

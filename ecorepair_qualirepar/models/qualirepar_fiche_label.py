@@ -1,11 +1,12 @@
 from odoo import fields, models
 
 
-class QualireparBusinessSheet(models.Model):
-    """A fiche métier the shop is labelled for, as the eco-organism's API reports it."""
+class QualireparFicheLabel(models.Model):
+    """The shop's labelling for one fiche métier (``qualirepar.fiche.metier``), as the eco-organism's API reports
+    it (one of the repairer's ``BusinessSheets``, ``sheet_type`` being its code)."""
 
-    _name = "qualirepar.business.sheet"
-    _description = "QualiRépar labelled fiche métier"
+    _name = "qualirepar.fiche.label"
+    _description = "Labelling per fiche métier"
     _order = "fiche_metier_id, sheet_type"
 
     backend_id = fields.Many2one("qualirepar.backend", string="Connection", required=True, ondelete="cascade", index=True)
