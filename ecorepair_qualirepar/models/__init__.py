@@ -38,6 +38,7 @@ from . import account_move_report
 from . import qualirepar_claim_check
 from . import qualirepar_claim_documents
 from . import qualirepar_claim_transmission
+from . import qualirepar_claim_remote
 from . import qualirepar_claim_payload
 from . import repair_order_portal
 from . import repair_order_survey

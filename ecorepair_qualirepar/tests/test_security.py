@@ -34,6 +34,8 @@ MATRIX = {
     "qualirepar.control.point": {"workshop": "rwc", "front_office": "rwc", "accountant": "r", "manager": "rwcu"},
     "qualirepar.audit.pack.wizard": {"manager": "rwcu"},
     "qualirepar.claim": {"accountant": "rw", "manager": "rw"},
+    "qualirepar.claim.remote.document": {"accountant": "r", "manager": "r"},
+    "qualirepar.claim.previous.ref": {"accountant": "r", "manager": "r"},
     "qualirepar.remittance.wizard": {"accountant": "rwcu", "manager": "rwcu"},
     "qualirepar.remittance.wizard.line": {"accountant": "rwcu", "manager": "rwcu"},
     "qualirepar.bonus.aging": {"accountant": "r", "manager": "r"},
