@@ -269,7 +269,7 @@ class QualireparBackend(models.Model):
                 "backend_id": self.id,
                 "sheet_type": _api_text(sheet["Type"]),
                 "fiche_metier_id": links[_api_text(sheet["Type"])].id if _api_text(sheet["Type"]) in links else False,
-                "number_id": _api_text(sheet.get("NumberId")),
+                "label_number": _api_text(sheet.get("NumberId")),
                 "name": _api_text(sheet.get("Description")),
                 "institution": _api_text(sheet.get("Institution")),
                 "valid_from": _api_date(sheet.get("ValidFrom")),

@@ -81,7 +81,7 @@ class QualireparClaim(models.Model):
         "qualirepar.claim.remote.document", "claim_id", string="Documents at the organism", readonly=True,
         copy=False, help="The documents the organism has received for its claim (none is uploaded twice), and those "
         "its errors name (refused: they are sent again).")
-    remote_request_id = fields.Char(
+    remote_request_ref = fields.Char(
         string="Support request", readonly=True, copy=False,
         help="Ecologic's RequestId of the support request the claim is made from: a creation whose answer was lost "
         "is looked up through it.")
@@ -174,7 +174,7 @@ class QualireparClaim(models.Model):
             else:
                 values.update(remote_ref=False, remote_status=False, remote_document_ids=[Command.clear()],
                               remote_correction=False,
-                              remote_request_id=False, remote_closed=False,
+                              remote_request_ref=False, remote_closed=False,
                               remote_create_started=False, submission_count=claim.submission_count + 1,
                               previous_remote_ref_ids=[Command.create({"name": claim.remote_ref,
                                                                        "organism": claim.organism})]
@@ -472,7 +472,7 @@ class QualireparClaim(models.Model):
                 ecologic_claim if ecologic else {"payload": self._qualirepar_ecosystem_payload()}),
             "documents": [d for d in self._qualirepar_documents() if d["kind"] not in sent],
             "update": ecologic_claim if ecologic and self.remote_ref else None,
-            "request_id": self.remote_request_id and int(self.remote_request_id),
+            "request_id": self.remote_request_ref and int(self.remote_request_ref),
             "use_requests": self.backend_id.claim_lookup_by_request,
             "lookup_trusted": self.backend_id.request_lookup_trusted,
         }
@@ -494,7 +494,7 @@ class QualireparClaim(models.Model):
 
     def _qualirepar_request_made(self, data):
         """Ecologic has made the support request the claim is made from: kept at once, to look the claim up."""
-        self.remote_request_id = str(data["request_id"])
+        self.remote_request_ref = str(data["request_id"])
 
     def _qualirepar_lost_creation(self):
         return UserError(self.env._(

@@ -14,7 +14,7 @@ class QualireparFicheLabel(models.Model):
     sheet_type = fields.Char(string="Sheet type", required=True, readonly=True)
     fiche_metier_id = fields.Many2one("qualirepar.fiche.metier", string="Fiche métier")
     name = fields.Char(string="Description", readonly=True)
-    number_id = fields.Char(string="Number", readonly=True)
+    label_number = fields.Char(string="Number", readonly=True, help="The number of the labelling (the API's NumberId).")
     institution = fields.Char(readonly=True)
     valid_from = fields.Date(readonly=True)
     valid_to = fields.Date(readonly=True)

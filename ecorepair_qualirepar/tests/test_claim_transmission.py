@@ -299,7 +299,7 @@ class TestClaimTransmission(EcologicBonusCase):
         claim = self.washer_claim()
         self.sandbox.state.inject("5xx", count=1, path_filter="createclaim")
         self.submit()
-        self.assertTrue(claim.remote_request_id)
+        self.assertTrue(claim.remote_request_ref)
         self.due_now(claim)
         self.submit()
         self.assertEqual(claim.state, "to_fix")

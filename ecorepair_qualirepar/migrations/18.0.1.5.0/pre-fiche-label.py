@@ -1,7 +1,8 @@
 """18.0.1.5.0: one name per concept. The shop's labelling per fiche métier, as the organism reports it, was
 ``qualirepar.business.sheet`` beside the fiches métier themselves (``qualirepar.fiche.metier``): it is
 ``qualirepar.fiche.label``. The model, its table, its records' external ids and the company's field are renamed
-before the update, so that the synchronised labellings stay, with their ids."""
+before the update, so that the synchronised labellings stay, with their ids. Its ``number_id``, not a many2one
+(the API's NumberId, a text), is ``label_number``."""
 
 from openupgradelib import openupgrade
 
@@ -26,4 +27,5 @@ def migrate(env, version):
     openupgrade.rename_xmlids(cr, [(f"{MODULE}.{old}", f"{MODULE}.{new}") for old, new in XMLIDS])
     openupgrade.rename_fields(env, [
         ("res.company", "res_company", "qualirepar_business_sheet_ids", "qualirepar_fiche_label_ids"),
+        ("qualirepar.fiche.label", "qualirepar_fiche_label", "number_id", "label_number"),
     ])
