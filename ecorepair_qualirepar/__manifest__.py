@@ -1,7 +1,7 @@
 {
     "name": "QualiRépar – Bonus réparation",
     "summary": "QualiRépar repair files and bonus réparation claims with ecosystem and Ecologic",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/ecorepair/ecorepair_qualirepar",
     "author": "ecorepair_qualirepar developers",

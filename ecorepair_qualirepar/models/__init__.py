@@ -7,7 +7,7 @@ from . import qualirepar_bonus_scale
 from . import qualirepar_repair_code
 from . import qualirepar_brand
 from . import qualirepar_repair_site
-from . import qualirepar_business_sheet
+from . import qualirepar_fiche_label
 from . import product_category
 from . import product_template
 from . import res_company
@@ -38,6 +38,7 @@ from . import account_move_report
 from . import qualirepar_claim_check
 from . import qualirepar_claim_documents
 from . import qualirepar_claim_transmission
+from . import qualirepar_claim_remote
 from . import qualirepar_claim_payload
 from . import repair_order_portal
 from . import repair_order_survey

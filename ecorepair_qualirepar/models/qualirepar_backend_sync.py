@@ -267,12 +267,12 @@ class QualireparBackend(models.Model):
             }
             for place in partner.get("RepairPlaces") or []
         ])
-        self._sync_model("qualirepar.business.sheet", [("backend_id", "=", self.id)], ("backend_id", "sheet_type"), [
+        self._sync_model("qualirepar.fiche.label", [("backend_id", "=", self.id)], ("backend_id", "sheet_type"), [
             {
                 "backend_id": self.id,
                 "sheet_type": _api_text(sheet["Type"]),
                 "fiche_metier_id": links[_api_text(sheet["Type"])].id if _api_text(sheet["Type"]) in links else False,
-                "number_id": _api_text(sheet.get("NumberId")),
+                "label_number": _api_text(sheet.get("NumberId")),
                 "name": _api_text(sheet.get("Description")),
                 "institution": _api_text(sheet.get("Institution")),
                 "valid_from": _api_date(sheet.get("ValidFrom")),

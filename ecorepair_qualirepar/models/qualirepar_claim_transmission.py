@@ -2,7 +2,7 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -62,20 +62,23 @@ class QualireparClaim(models.Model):
         readonly=True, copy=False,
         help="Set before asking the organism to create the claim: if its answer is lost, the next attempt "
         "looks for the claim instead of creating a second one.")
-    remote_documents = fields.Char(readonly=True, copy=False, help="The documents the organism has received.")
-    remote_request_id = fields.Char(
+    remote_document_ids = fields.One2many(
+        "qualirepar.claim.remote.document", "claim_id", string="Documents at the organism", readonly=True,
+        copy=False, help="The documents the organism has received for its claim (none is uploaded twice), and those "
+        "its errors name (refused: they are sent again).")
+    remote_request_ref = fields.Char(
         string="Support request", readonly=True, copy=False,
         help="Ecologic's RequestId of the support request the claim is made from: a creation whose answer was lost "
         "is looked up through it.")
     submission_count = fields.Integer(
         readonly=True, copy=False, default=0,
         help="Remote claims abandoned before this one (rejected, or a draft that could not be completed).")
-    previous_remote_refs = fields.Char(string="Earlier references", readonly=True, copy=False)
+    previous_remote_ref_ids = fields.One2many(
+        "qualirepar.claim.previous.ref", "claim_id", string="Earlier references", readonly=True, copy=False,
+        help="The organism's references of the claims this one replaced (rejected, sent again as new claims).")
     reject_code = fields.Char(string="Rejection code", readonly=True, copy=False)
     reject_reason = fields.Char(string="Rejection reason", readonly=True, copy=False, tracking=True)
     validation_errors = fields.Text(string="Errors found by the organism", readonly=True, copy=False)
-    refused_documents = fields.Char(
-        readonly=True, copy=False, help="The documents the organism's errors name: they are sent again.")
     refused_documents_label = fields.Char(string="Documents refused", compute="_compute_refused_documents_label")
     remote_correction = fields.Boolean(
         readonly=True, copy=False,
@@ -95,11 +98,13 @@ class QualireparClaim(models.Model):
     job_error = fields.Text(string="Job's last error", compute="_compute_job_info")
     job_next_try = fields.Datetime(string="Next try", compute="_compute_job_info")
 
+    @api.depends("remote_document_ids.refused")
     def _compute_refused_documents_label(self):
         labels = self._qualirepar_document_labels()
         for claim in self:
+            refused = set(claim.remote_document_ids.filtered("refused").mapped("kind"))
             claim.refused_documents_label = ", ".join(
-                labels[kind] for kind in (claim.refused_documents or "").split(",") if kind in labels) or False
+                label for kind, label in labels.items() if kind in refused) or False
 
     def _qualirepar_document_labels(self):
         _ = self.env._
@@ -152,12 +157,13 @@ class QualireparClaim(models.Model):
             if CLIENTS[claim.organism].corrects_claims and claim.backend_id.refused_claims_updatable:
                 values["remote_correction"] = True
             else:
-                values.update(remote_ref=False, remote_status=False, remote_documents=False, remote_correction=False,
-                              remote_request_id=False,
-                              refused_documents=False, remote_closed=False,
+                values.update(remote_ref=False, remote_status=False, remote_document_ids=[Command.clear()],
+                              remote_correction=False,
+                              remote_request_ref=False, remote_closed=False,
                               remote_create_started=False, submission_count=claim.submission_count + 1,
-                              previous_remote_refs=", ".join(filter(None, [claim.previous_remote_refs,
-                                                                            claim.remote_ref])))
+                              previous_remote_ref_ids=[Command.create({"name": claim.remote_ref,
+                                                                       "organism": claim.organism})]
+                              if claim.remote_ref else [])
             claim.write(values)
             claim.action_check()
         return True
@@ -417,8 +423,21 @@ class QualireparClaim(models.Model):
             claim.job_next_try = job.eta if job.state == "pending" else False
 
     def _qualirepar_sent_documents(self):
-        """The kinds of the documents the organism has received."""
-        return set(filter(None, (self.remote_documents or "").split(",")))
+        """The kinds of the documents the organism has received (and not refused)."""
+        return set(self.remote_document_ids.filtered(lambda document: not document.refused).mapped("kind"))
+
+    def _qualirepar_sent_documents_label(self):
+        sent = self._qualirepar_sent_documents()
+        return ", ".join(label for kind, label in self._qualirepar_document_labels().items() if kind in sent)
+
+    def _qualirepar_documents_received(self, kinds):
+        """The organism has received the documents of kinds ``kinds`` (each once; a refused one anew)."""
+        documents = self.sudo().remote_document_ids
+        known = set(documents.mapped("kind"))
+        documents.filtered(lambda document: document.refused and document.kind in kinds).write(
+            {"refused": False, "uploaded_on": fields.Datetime.now()})
+        self.sudo().remote_document_ids = [Command.create({"kind": kind})
+                                           for kind in dict.fromkeys(kinds) if kind not in known]
 
     # ------------------------------------------------------------------ transmission
     def _qualirepar_job(self):
@@ -433,7 +452,7 @@ class QualireparClaim(models.Model):
             "create": None if self.remote_ref else self._qualirepar_claim_data(),
             "documents": [d for d in self._qualirepar_documents() if d["kind"] not in sent],
             "update": self._qualirepar_claim_data() if self.remote_ref and self.remote_correction else None,
-            "request_id": self.remote_request_id and int(self.remote_request_id),
+            "request_id": self.remote_request_ref and int(self.remote_request_ref),
             "use_requests": self.backend_id.claim_lookup_by_request,
             "lookup_trusted": self.backend_id.request_lookup_trusted,
         }
@@ -454,7 +473,7 @@ class QualireparClaim(models.Model):
 
     def _qualirepar_request_made(self, data):
         """Ecologic has made the support request the claim is made from: kept at once, to look the claim up."""
-        self.remote_request_id = str(data["request_id"])
+        self.remote_request_ref = str(data["request_id"])
 
     def _qualirepar_lost_creation(self):
         return UserError(self.env._(
@@ -467,7 +486,7 @@ class QualireparClaim(models.Model):
     def _qualirepar_done(self, data):
         """What the calls report at their end. True when the claim was made anew."""
         if data["uploaded"]:
-            self.remote_documents = ",".join(sorted(self._qualirepar_sent_documents() | set(data["uploaded"])))
+            self._qualirepar_documents_received(data["uploaded"])
         error = data["error"]
         if error is None or _organism_answered(error):
             self.backend_id._qualirepar_connection_works()
@@ -512,7 +531,7 @@ class QualireparClaim(models.Model):
         self._qualirepar_delete_draft(client)
         self._qualirepar_log(self.env._("The draft %s at ecosystem missed a document: deleted, made anew.",
                                         self.remote_ref))
-        self.write({"remote_ref": False, "remote_status": False, "remote_documents": False,
+        self.write({"remote_ref": False, "remote_status": False, "remote_document_ids": [Command.clear()],
                     "remote_create_started": False, "state": "to_send",
                     "submission_count": self.submission_count + 1})
 
@@ -531,11 +550,13 @@ class QualireparClaim(models.Model):
             return
         self.write({"remote_status": status, "state": data["state"] or "sent", "last_error": False,
                     "remote_create_started": False, "attempt_count": 0,
-                    "remote_correction": False, "refused_documents": False})
+                    "remote_correction": False,
+                    "remote_document_ids": [Command.delete(document.id) for document in self.remote_document_ids
+                                            if document.refused]})
         self._qualirepar_log(self.env._(
             "Claim submitted to %(organism)s (%(status)s) with its documents: %(documents)s.",
             organism=dict(ORGANISMS)[self.organism], status=status or "-",
-            documents=(self.remote_documents or "-").replace(",", ", ")))
+            documents=self._qualirepar_sent_documents_label() or "-"))
 
     @api.model
     def _qualirepar_errors_text(self, errors):
@@ -550,8 +571,11 @@ class QualireparClaim(models.Model):
         self.write({
             "remote_status": status, "state": "to_fix", "remote_correction": True,
             "validation_errors": self._qualirepar_errors_text(errors),
-            "refused_documents": ",".join(refused) or False,
-            "remote_documents": ",".join(sorted(self._qualirepar_sent_documents() - set(refused))) or False,
+            "remote_document_ids": [  # the refused ones are sent again (those refused before too)
+                Command.update(document.id, {"refused": document.refused or document.kind in refused})
+                for document in self.remote_document_ids
+            ] + [Command.create({"kind": kind, "refused": True, "uploaded_on": False})
+                 for kind in refused if kind not in self.remote_document_ids.mapped("kind")],
         })
 
     def _qualirepar_correction_note(self, intro):

@@ -211,7 +211,7 @@ class RepairOrder(models.Model):
     def _qualirepar_fiches_held(self):
         """{company id: what the company is labelled for}, in one query: the ids of its fiches métier and the
         API's sheet codes (strings) as the organism sent them."""
-        sheets = self.env["qualirepar.business.sheet"].sudo().search_fetch(
+        sheets = self.env["qualirepar.fiche.label"].sudo().search_fetch(
             [("company_id", "in", self.company_id.ids)], ["company_id", "fiche_metier_id", "sheet_type"])
         held = {}
         for sheet in sheets:

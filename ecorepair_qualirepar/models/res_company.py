@@ -7,8 +7,8 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     qualirepar_backend_ids = fields.One2many("qualirepar.backend", "company_id", string="QualiRépar connections")
-    qualirepar_business_sheet_ids = fields.One2many(
-        "qualirepar.business.sheet", "company_id", string="Labelled fiches métier")
+    qualirepar_fiche_label_ids = fields.One2many(
+        "qualirepar.fiche.label", "company_id", string="Labelled fiches métier")
     qualirepar_warranty_months = fields.Integer(
         string="Repair warranty (months)", default=3,
         help="A device coming back within this period after a finished repair is a warranty return (6.1.5).")

@@ -63,7 +63,7 @@ class ResConfigSettings(models.TransientModel):
             company = settings.company_id
             settings.qualirepar_backend_count = len(company.qualirepar_backend_ids)
             # Several API codes may stand for one fiche (two sheets, one fiche); a code linked to none counts alone.
-            sheets = company.qualirepar_business_sheet_ids
+            sheets = company.qualirepar_fiche_label_ids
             settings.qualirepar_fiche_held_count = len(sheets.fiche_metier_id) + len(
                 sheets.filtered(lambda sheet: not sheet.fiche_metier_id))
 
