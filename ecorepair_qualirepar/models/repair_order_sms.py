@@ -15,7 +15,6 @@ NOTIFICATIONS = {
     "parts": ("sms_template_qualirepar_parts_received", "mail_template_qualirepar_parts_received"),
     "link": ("sms_template_qualirepar_tracking_link", "mail_template_qualirepar_tracking_link"),
 }
-WAITING_STATES = ("waiting", "confirmed", "partially_available")
 
 
 class RepairOrder(models.Model):
@@ -119,38 +118,3 @@ class RepairOrder(models.Model):
             move.state in ("assigned", "done", "cancel") for move in r.move_ids if move.repair_line_type == "add"))
         complete.qualirepar_parts_received_sent = True
         complete._qualirepar_notify_customer("parts")
-
-
-class StockMove(models.Model):
-    _inherit = "stock.move"
-
-    def _qualirepar_waiting_repairs(self, moves):
-        """The repairs not told yet whose ``moves`` still wait for their part."""
-        return self.env["repair.order"].sudo().search([
-            ("state", "in", ("confirmed", "under_repair")),
-            ("qualirepar_parts_received_sent", "=", False),
-            ("move_ids", "any", [("id", "in", moves.ids), ("repair_line_type", "=", "add"),
-                                 ("state", "in", WAITING_STATES)]),
-        ]) if moves else self.env["repair.order"]
-
-    def _action_done(self, cancel_backorder=False):
-        """A part ordered for a repair is reserved for it as soon as it is received (chained moves)."""
-        waiting = self._qualirepar_waiting_repairs(self.move_dest_ids)
-        result = super()._action_done(cancel_backorder=cancel_backorder)
-        waiting._qualirepar_notify_parts_received()
-        return result
-
-    def _trigger_assign(self):
-        """Received parts are reserved for the moves waiting for them: the repairs that were waiting for them
-        and now have all their parts tell their customer."""
-        waiting = self.env["repair.order"]
-        if self:
-            waiting = waiting.sudo().search([
-                ("state", "in", ("confirmed", "under_repair")),
-                ("qualirepar_parts_received_sent", "=", False),
-                ("move_ids", "any", [("repair_line_type", "=", "add"), ("state", "in", WAITING_STATES),
-                                     ("product_id", "in", self.product_id.ids)]),
-            ])
-        result = super()._trigger_assign()
-        waiting._qualirepar_notify_parts_received()
-        return result
