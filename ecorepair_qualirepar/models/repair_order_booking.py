@@ -187,9 +187,9 @@ class RepairOrder(models.Model):
         return Partner
 
     @api.model
-    def _cron_qualirepar_appointment_reminders(self):
-        """Also remind the customers who booked online of tomorrow's drop-off or visit, once."""
-        super()._cron_qualirepar_appointment_reminders()
+    def _qualirepar_remind_bookings(self):
+        """Remind the customers who booked online of tomorrow's drop-off or visit, once (daily, after the on-site
+        appointments)."""
         tz = pytz.timezone(self.env.user.tz or "Europe/Paris")
         tomorrow = datetime.now(tz).date() + timedelta(days=1)
         start, end = (tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)

@@ -66,36 +66,35 @@ class RepairOrder(models.Model):
         return self.qualirepar_intervention_type == "onsite" and self.schedule_date > fields.Datetime.now()
 
     # Repaired, ready to collect (workshop repairs)
-    def action_repair_done(self):
-        pending = self.filtered(lambda r: r.state != "done")
-        result = super().action_repair_done()
-        pending.filtered(
+    def _qualirepar_notify_ready(self):
+        """Tell the customers of these workshop repairs, if now done, that the device is ready to collect."""
+        self.filtered(
             lambda r: r.state == "done" and r.qualirepar_intervention_type == "workshop"
         )._qualirepar_notify_customer("ready")
-        return result
 
     # On-site appointment: confirmation, and again when it moves
-    def _action_repair_confirm(self):
-        drafts = self.filtered(lambda r: r.state == "draft")
-        result = super()._action_repair_confirm()
-        drafts.filtered(lambda r: r.state == "confirmed" and r._qualirepar_is_appointment()
-                        )._qualirepar_notify_customer("appointment")
-        return result
+    def _qualirepar_notify_appointment_confirmed(self):
+        """Tell the customers of these repairs, if now confirmed with a visit to come, of the appointment."""
+        self.filtered(lambda r: r.state == "confirmed" and r._qualirepar_is_appointment()
+                      )._qualirepar_notify_customer("appointment")
 
-    def write(self, vals):
-        if "schedule_date" not in vals:
-            return super().write(vals)
-        dates = {repair.id: repair.schedule_date for repair in self}
-        result = super().write(vals)
+    def _qualirepar_schedule_dates(self, vals):
+        """{repair id: its schedule date} before a write of ``vals`` that moves it, else None."""
+        return {repair.id: repair.schedule_date for repair in self} if "schedule_date" in vals else None
+
+    def _qualirepar_notify_moved_appointments(self, dates):
+        """Tell the customers whose on-site appointment moved from ``dates`` (_qualirepar_schedule_dates) of the
+        new one, and remind them again the day before."""
+        if dates is None:
+            return
         moved = self.filtered(lambda r: r.schedule_date != dates[r.id] and r.state == "confirmed"
                               and r._qualirepar_is_appointment())
         if moved:
             moved.qualirepar_reminder_sent = False
             moved._qualirepar_notify_customer("appointment")
-        return result
 
     @api.model
-    def _cron_qualirepar_appointment_reminders(self):
+    def _qualirepar_remind_appointments(self):
         """Remind the customers of tomorrow's on-site appointments, once (daily scheduled action)."""
         tz = pytz.timezone(self.env.user.tz or "Europe/Paris")
         tomorrow = datetime.now(tz).date() + timedelta(days=1)

@@ -9,13 +9,8 @@ class RepairOrder(models.Model):
     qualirepar_survey_input_ids = fields.One2many("survey.user_input", "qualirepar_repair_id",
                                                   string="Satisfaction answers", groups="survey.group_survey_user")
 
-    def action_repair_done(self):
-        result = super().action_repair_done()
-        self.filtered(lambda r: r.state == "done")._qualirepar_invite_to_survey()
-        return result
-
     def _qualirepar_invite_to_survey(self):
-        """One invitation to the company's satisfaction survey per finished repair."""
+        """One invitation to the company's satisfaction survey per finished repair (when it is done)."""
         for repair in self.sudo().filtered(lambda r: r.company_id.qualirepar_survey_id and r.partner_id
                                            and not r.qualirepar_survey_input_ids):
             survey = repair.company_id.qualirepar_survey_id.sudo()
