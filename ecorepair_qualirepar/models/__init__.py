@@ -16,6 +16,7 @@ from . import repair_order
 from . import hr_resume_line
 from . import calendar_event
 from . import hr_employee
+from . import hr_employee_public
 from . import repair_order_technician
 from . import repair_order_onsite
 from . import qualirepar_control_point_template
@@ -25,6 +26,7 @@ from . import repair_order_decision
 from . import repair_order_bonus
 from . import stock_move
 from . import stock_move_line
+from . import purchase_order
 from . import purchase_order_line
 from . import sale_order
 from . import sale_order_line
@@ -42,6 +44,7 @@ from . import qualirepar_claim_remote
 from . import qualirepar_claim_payload
 from . import repair_order_portal
 from . import repair_order_survey
+from . import survey_user_input
 from . import qualirepar_product_document
 from . import repair_order_document
 from . import repair_order_sms

@@ -128,13 +128,10 @@ class QualireparClaim(models.Model):
         claims._qualirepar_enqueue("send")
         return True
 
-    def action_check(self):
-        """Checked again by a person: a creation whose answer was lost has been looked for on the organism's
-        site; without a reference entered, it is sent again."""
-        self._qualirepar_check_accountant()
-        claims = self.sudo()
-        claims.filtered(lambda c: not c.remote_ref and c.state == "to_fix").remote_create_started = False
-        return super(QualireparClaim, claims).action_check()
+    def _qualirepar_forget_lost_creation(self):
+        """Checked again by a person, a claim whose creation's answer was lost and which has no reference entered
+        is created again at the organism."""
+        self.filtered(lambda c: not c.remote_ref and c.state == "to_fix").remote_create_started = False
 
     def action_refresh_status(self):
         self._qualirepar_check_accountant()
@@ -347,12 +344,10 @@ class QualireparClaim(models.Model):
             client.close()
         return claim.state
 
-    def _qualirepar_cancel_remote(self):
+    def _qualirepar_enqueue_withdrawals(self):
         """The draft the organism holds of a claim cancelled here is withdrawn there by a job (no call to the
         organism in the user's transaction)."""
-        result = super()._qualirepar_cancel_remote()
         self.filtered("remote_cancel_pending")._qualirepar_enqueue("withdraw")
-        return result
 
     def _qualirepar_job_withdraw(self):
         """The job that deletes at ecosystem the draft of a claim cancelled before it was sent (a draft no longer

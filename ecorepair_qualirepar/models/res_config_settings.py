@@ -56,6 +56,11 @@ class ResConfigSettings(models.TransientModel):
         "repair operation types); unticked, the parts are reserved by hand (Check availability).")
     qualirepar_backend_count = fields.Integer(compute="_compute_qualirepar_counts")
     qualirepar_fiche_held_count = fields.Integer(compute="_compute_qualirepar_counts")
+    qualirepar_online_booking = fields.Boolean(related="company_id.qualirepar_online_booking", readonly=False)
+    qualirepar_booking_slot_minutes = fields.Integer(
+        related="company_id.qualirepar_booking_slot_minutes", readonly=False)
+    qualirepar_booking_days = fields.Integer(related="company_id.qualirepar_booking_days", readonly=False)
+    qualirepar_survey_id = fields.Many2one(related="company_id.qualirepar_survey_id", readonly=False)
 
     @api.depends("company_id")
     def _compute_qualirepar_counts(self):
