@@ -94,7 +94,7 @@ class RepairOrder(models.Model):
         _ = self.env._
         rounding = move.product_uom.rounding
         if move.state == "done":
-            return _("Used"), "secondary"
+            return _("Fitted"), "secondary"
         if move.state == "assigned" or float_compare(move.quantity, move.product_uom_qty,
                                                      precision_rounding=rounding) >= 0:
             return _("Reserved"), "success"
@@ -103,7 +103,7 @@ class RepairOrder(models.Model):
         missing = move.product_uom_qty - move.quantity
         free = move.product_id.uom_id._compute_quantity(free_qty, move.product_uom)
         if float_compare(free, missing, precision_rounding=rounding) >= 0:
-            return _("In stock (%s free)", _quantity(self.env, free)), "info"
+            return _("In stock, free: %s", _quantity(self.env, free)), "info"
         if move.quantity:
             return _("Partly reserved: %(reserved)s of %(demand)s", reserved=_quantity(self.env, move.quantity),
                      demand=_quantity(self.env, move.product_uom_qty)), "warning"

@@ -132,7 +132,7 @@ class TestFieldTerminal(TerminalCase):
             (0, 0, {"product_id": self.pump.id, "product_uom_qty": 2, "repair_line_type": "add"}),
         ])
         technician_visit = visit.with_user(self.technician)
-        self.assertIn("1 × Joint de hublot</span><span class=\"badge text-bg-info text-wrap\">In stock (3 free)",
+        self.assertIn("1 × Joint de hublot</span><span class=\"badge text-bg-info text-wrap\">In stock, free: 3",
                       technician_visit.qualirepar_parts_to_bring, "before confirming, the stock's free quantity")
         self.assertIn("2 × Pompe de vidange</span><span class=\"badge text-bg-danger text-wrap\">Missing",
                       technician_visit.qualirepar_parts_to_bring)
@@ -155,7 +155,7 @@ class TestFieldTerminal(TerminalCase):
         visit.action_repair_end()
         self.assertEqual(visit.state, "done")
         self.assertEqual(visit.move_ids.state, "done", "the part used on site leaves the stock")
-        self.assertIn("Used", visit.qualirepar_parts_to_bring)
+        self.assertIn("Fitted", visit.qualirepar_parts_to_bring)
         visit.qualirepar_handback_signature = PNG
         self.assertEqual(visit.qualirepar_handback_signed_by, "Marie Dupont")
         self.assertTrue(visit.qualirepar_handback_signed_on)
