@@ -54,7 +54,7 @@ class RepairOrder(models.Model):
 
     def _search_qualirepar_visit_today(self, operator, value):
         if operator not in ("=", "!="):
-            return NotImplemented
+            raise NotImplementedError(f"Today: operator {operator} not supported")
         start, end = self._qualirepar_day_bounds()
         domain = ["&", ("schedule_date", ">=", start), ("schedule_date", "<", end)]
         return domain if (operator == "=") == bool(value) else ["!", *domain]
@@ -126,6 +126,6 @@ class RepairOrder(models.Model):
                 label, colour = repair._qualirepar_part_availability(move, free.get(move.product_id.id, 0.0))
                 lines += Markup(
                     '<li class="d-flex justify-content-between gap-2"><span>%s × %s</span>'
-                    '<span class="badge text-bg-%s text-wrap">%s</span></li>') % (
+                    '<span class="badge text-bg-%s flex-shrink-0 align-self-start">%s</span></li>') % (
                     _quantity(self.env, move.product_uom_qty), move.product_id.display_name, colour, label)
             repair.qualirepar_parts_to_bring = Markup('<ul class="list-unstyled mb-0">%s</ul>') % lines

@@ -132,13 +132,13 @@ class TestFieldTerminal(TerminalCase):
             (0, 0, {"product_id": self.pump.id, "product_uom_qty": 2, "repair_line_type": "add"}),
         ])
         technician_visit = visit.with_user(self.technician)
-        self.assertIn("1 × Joint de hublot</span><span class=\"badge text-bg-info text-wrap\">In stock, free: 3",
+        self.assertIn("1 × Joint de hublot</span><span class=\"badge text-bg-info flex-shrink-0 align-self-start\">In stock, free: 3",
                       technician_visit.qualirepar_parts_to_bring, "before confirming, the stock's free quantity")
-        self.assertIn("2 × Pompe de vidange</span><span class=\"badge text-bg-danger text-wrap\">Missing",
+        self.assertIn("2 × Pompe de vidange</span><span class=\"badge text-bg-danger flex-shrink-0 align-self-start\">Missing",
                       technician_visit.qualirepar_parts_to_bring)
         technician_visit.action_validate()
         technician_visit.invalidate_recordset(["qualirepar_parts_to_bring"])
-        self.assertIn("1 × Joint de hublot</span><span class=\"badge text-bg-success text-wrap\">Reserved",
+        self.assertIn("1 × Joint de hublot</span><span class=\"badge text-bg-success flex-shrink-0 align-self-start\">Reserved",
                       technician_visit.qualirepar_parts_to_bring, "confirmed, the part is reserved for the visit")
         self.assertIn("Missing", technician_visit.qualirepar_parts_to_bring)
 
