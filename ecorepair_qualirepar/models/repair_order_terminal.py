@@ -6,7 +6,7 @@ import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import float_compare, formatLang
+from odoo.tools import float_compare, format_date, formatLang
 
 
 def _quantity(env, value):
@@ -60,11 +60,18 @@ class RepairOrder(models.Model):
         return domain if (operator == "=") == bool(value) else ["!", *domain]
 
     @api.depends("schedule_date")
-    @api.depends_context("tz", "uid")
+    @api.depends_context("tz", "uid", "lang")
     def _compute_qualirepar_visit_time(self):
+        """The time of the visit; its day too when it is not today (the filter "Today" taken off)."""
+        today = fields.Date.context_today(self)
         for repair in self:
-            repair.qualirepar_visit_time = repair.schedule_date and fields.Datetime.context_timestamp(
-                repair, repair.schedule_date).strftime("%H:%M")
+            if not repair.schedule_date:
+                repair.qualirepar_visit_time = False
+                continue
+            local = fields.Datetime.context_timestamp(repair, repair.schedule_date)
+            hour = local.strftime("%H:%M")
+            repair.qualirepar_visit_time = hour if local.date() == today else "%s %s" % (
+                format_date(self.env, local.date(), date_format="EEE d MMM"), hour)
 
     # Where, and whom to call
     @api.depends("partner_id.street", "partner_id.street2", "partner_id.zip", "partner_id.city",

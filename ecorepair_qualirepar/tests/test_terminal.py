@@ -94,7 +94,7 @@ class TestFieldTerminal(TerminalCase):
         afternoon = self.visit(at(self.today, 14))
         morning = self.visit(at(self.today, 9, 30))
         early = self.visit(at(self.today, 0, 30))  # before 1 a.m. in Paris: the day before in UTC
-        self.visit(at(self.today + timedelta(days=1), 9))  # tomorrow
+        tomorrow = self.visit(at(self.today + timedelta(days=1), 9))
         self.visit(at(self.today - timedelta(days=1), 23, 30))  # yesterday evening
         self.intake(qualirepar_technician_id=self.employee.id, schedule_date=at(self.today, 11))  # in the workshop
         colleagues = self.visit(at(self.today, 10), technician=self.other_employee)
@@ -103,6 +103,9 @@ class TestFieldTerminal(TerminalCase):
         self.assertEqual(self.my_day(self.colleague), colleagues)
         self.assertEqual(morning.with_user(self.technician).qualirepar_visit_time, "09:30")
         self.assertEqual(early.with_user(self.technician).qualirepar_visit_time, "00:30")
+        self.assertRegex(tomorrow.with_user(self.technician).qualirepar_visit_time,
+                         rf"^\w+\.? {(self.today + timedelta(days=1)).day} \w+\.? 09:00$",
+                         "another day's visit tells its day")
         accountant = new_test_user(self.env, "terminal_accountant",
                                    groups="ecorepair_qualirepar.group_qualirepar_accountant")
         menu = self.env.ref("ecorepair_qualirepar.menu_qualirepar_terminal")
