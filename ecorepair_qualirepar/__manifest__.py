@@ -78,6 +78,7 @@
         "views/qualirepar_parts_views.xml",
         "report/qualirepar_parts_report.xml",
         "views/repair_order_signature_views.xml",
+        "views/repair_order_terminal_views.xml",
         "data/qualirepar_booking_data.xml",
         "views/qualirepar_booking_views.xml",
         "views/qualirepar_booking_templates.xml",
@@ -90,6 +91,7 @@
         "demo/qualirepar_training_demo.xml",
         "demo/qualirepar_parts_demo.xml",
         "demo/qualirepar_booking_demo.xml",
+        "demo/qualirepar_terminal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["ecorepair_qualirepar/static/src/**/*"],
