@@ -103,8 +103,7 @@ class TestLegalDocuments(BonusCase, HttpCase):
         self.assertIn("Place of repair: in our workshop. No travel costs. Hourly labour rate: 60.00 € excl. VAT.",
                       text)
         self.assertIn("Part origin: New", text)
-        self.assertIn("Total excl. VAT 150.00 €", text)
-        self.assertIn("Total incl. VAT 180.00 €", text)
+        self.assertIn("Untaxed Amount 150.00 € VAT 20% 30.00 € Total 180.00 €", text)
         self.assertIn("exception of article R.224-31", text)
         self.assertIn(WARRANTY, text)
         for part in LEGAL_WARRANTY:
@@ -237,7 +236,7 @@ class TestLegalDocuments(BonusCase, HttpCase):
                          "a new report of the add-on gets its line here")
         documents = [(report.get_external_id()[report.id], records[report.model]) for report in reports]
         documents += [("sale.action_report_saleorder", order), ("account.account_invoices", invoice)]
-        key_words["sale.action_report_saleorder"] = ("Total incl. VAT 180.00 €", "Net amount to pay 130.00 €")
+        key_words["sale.action_report_saleorder"] = ("Total 180.00 €", "Net amount to pay 130.00 €")
         key_words["account.account_invoices"] = ("Bonus réparation QualiRépar (ecosystem) -50.00 €",
                                                  "Net amount to pay 130.00 €")
         for report, record in documents:
