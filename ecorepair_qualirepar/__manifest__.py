@@ -1,7 +1,7 @@
 {
     "name": "QualiRépar – Bonus réparation",
     "summary": "QualiRépar repair files and bonus réparation claims with ecosystem and Ecologic",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/ecorepair/ecorepair_qualirepar",
     "author": "ecorepair_qualirepar developers",
@@ -53,6 +53,7 @@
         "report/qualirepar_verification_report.xml",
         "views/hr_resume_line_views.xml",
         "views/calendar_event_views.xml",
+        "views/qualirepar_planning_views.xml",
         "views/repair_order_technician_views.xml",
         "views/repair_order_onsite_views.xml",
         "views/qualirepar_claim_views.xml",
@@ -90,6 +91,7 @@
         "demo/qualirepar_training_demo.xml",
         "demo/qualirepar_parts_demo.xml",
         "demo/qualirepar_booking_demo.xml",
+        "demo/qualirepar_planning_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["ecorepair_qualirepar/static/src/**/*"],

@@ -49,3 +49,4 @@ from . import res_partner_sms
 from . import repair_order_parts
 from . import stock_lot
 from . import repair_order_booking
+from . import repair_order_planning

@@ -12,6 +12,8 @@ from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date, human_size
 from odoo.tools.mimetypes import guess_mimetype
 
+from .repair_order_planning import PLANNING_FIELDS
+
 PAYMENT_METHODS = [
     ("cash", "Cash"),
     ("card", "Card"),
@@ -351,12 +353,15 @@ class RepairOrder(models.Model):
     def create(self, vals_list):
         repairs = super().create([self._qualirepar_prepare_vals(vals) for vals in vals_list])
         repairs._qualirepar_detect_return()
+        repairs._qualirepar_planning_sync()
         return repairs
 
     def write(self, vals):
         result = super().write(self._qualirepar_prepare_vals(vals))
         if {"qualirepar_serial_number", "qualirepar_imei", "lot_id", "schedule_date"} & set(vals):
             self._qualirepar_detect_return()
+        if PLANNING_FIELDS & vals.keys():
+            self._qualirepar_planning_sync()
         return result
 
     # ------------------------------------------------------------------ returns (F8)

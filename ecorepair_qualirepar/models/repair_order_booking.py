@@ -40,6 +40,11 @@ class ResCompany(models.Model):
     qualirepar_booking_slot_minutes = fields.Integer(string="Length of a booking slot (minutes)", default=60)
     qualirepar_booking_days = fields.Integer(string="Booking horizon (days)", default=14)
 
+    def _qualirepar_slot_length(self):
+        """How long a slot lasts, booked online or planned by the shop (15 minutes at least)."""
+        self.ensure_one()
+        return timedelta(minutes=max(self.sudo().qualirepar_booking_slot_minutes, 15))
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -69,7 +74,7 @@ class RepairOrder(models.Model):
         into slots of the booking length, less those in which an open repair is scheduled."""
         company = company.sudo()
         calendar = company.resource_calendar_id
-        length = timedelta(minutes=max(company.qualirepar_booking_slot_minutes, 15))
+        length = company._qualirepar_slot_length()
         now = now or fields.Datetime.now()
         start = pytz.utc.localize(now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
         end = start + timedelta(days=max(company.qualirepar_booking_days, 1))
