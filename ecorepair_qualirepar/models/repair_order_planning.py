@@ -121,7 +121,8 @@ class CalendarEvent(models.Model):
         [("workshop", "Workshop repair"), ("onsite", "On-site visit"), ("training", "Training"),
          ("legal_watch", "Legal watch")], string="In the planning", compute="_compute_qualirepar_planning_kind",
         store=True, index=True)
-    qualirepar_repair_state = fields.Selection(related="qualirepar_repair_id.state", string="Repair status")
+    qualirepar_repair_state = fields.Selection(
+        related="qualirepar_repair_id.state", string="Repair status", help="Where the repair of this slot stands.")
     qualirepar_technician_id = fields.Many2one(related="qualirepar_repair_id.qualirepar_technician_id")
     qualirepar_technician_qualified = fields.Boolean(
         related="qualirepar_repair_id.qualirepar_technician_qualified")
