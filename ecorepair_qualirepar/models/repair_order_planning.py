@@ -146,8 +146,8 @@ class CalendarEvent(models.Model):
         _ = self.env._
         for event in self.filtered("qualirepar_repair_id"):
             repair = event.qualirepar_repair_id.sudo()
-            kind = _("On site") if event.qualirepar_planning_kind == "onsite" else _("Workshop")
-            parts = [f"{kind}: {repair.name}", repair.partner_id.name, repair.product_id.name]
+            parts = [_("On site: %s", repair.name) if event.qualirepar_planning_kind == "onsite"
+                     else _("Workshop: %s", repair.name), repair.partner_id.name, repair.product_id.name]
             if event.qualirepar_planning_kind == "onsite":
                 parts.append(_("%(distance).0f km beyond the zone", distance=repair.qualirepar_distance_km)
                              if repair.qualirepar_beyond_zone
