@@ -146,8 +146,10 @@ class CalendarEvent(models.Model):
         _ = self.env._
         for event in self.filtered("qualirepar_repair_id"):
             repair = event.qualirepar_repair_id.sudo()
-            parts = [_("On site: %s", repair.name) if event.qualirepar_planning_kind == "onsite"
-                     else _("Workshop: %s", repair.name), repair.partner_id.name, repair.product_id.name]
+            # what a narrow slot shows first: where to go (or the workshop) and for whom
+            customer = repair.partner_id.name or repair.name
+            parts = [_("On site: %s", customer) if event.qualirepar_planning_kind == "onsite"
+                     else _("Workshop: %s", customer), repair.product_id.name]
             if event.qualirepar_planning_kind == "onsite":
                 parts.append(_("%(distance).0f km beyond the zone", distance=repair.qualirepar_distance_km)
                              if repair.qualirepar_beyond_zone
@@ -156,6 +158,7 @@ class CalendarEvent(models.Model):
                 parts.append(_("no technician"))
             elif not repair.qualirepar_technician_qualified:
                 parts.append(_("technician not qualified"))
+            parts.append(repair.name)
             event.display_name = " · ".join(filter(None, parts))
 
     @api.depends("qualirepar_repair_id.state")

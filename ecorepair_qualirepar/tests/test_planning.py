@@ -74,7 +74,7 @@ class TestPlanning(PlanningCase):
         self.assertAlmostEqual(shown.qualirepar_distance_km, 27, delta=2)
         self.assertFalse(shown.qualirepar_beyond_zone)
         self.assertEqual(shown.display_name,
-                         f"On site: {repair.name} · Claire Petit · Lave-linge WM-7 · 27 km")
+                         f"On site: Claire Petit · Lave-linge WM-7 · 27 km · {repair.name}")
         self.assertTrue(shown.user_can_edit, "the workshop may move it")
         self.assertFalse(event.with_user(self.accountant).user_can_edit)
 
