@@ -44,8 +44,9 @@ class RepairOrder(models.Model):
         self.ensure_one()
         technician = self.qualirepar_technician_id
         name = " – ".join(filter(None, (self.name, self.partner_id.name, self.product_id.display_name)))
-        location = (self.partner_id._display_address(without_company=True).replace("\n", ", ").strip(", ")
-                    if self.qualirepar_intervention_type == "onsite" and self.partner_id else False)
+        location = ", ".join(filter(None, (
+            line.strip() for line in self.partner_id._display_address(without_company=True).split("\n")
+        ))) if self.qualirepar_intervention_type == "onsite" and self.partner_id else False
         values = {
             "name": name,
             "location": location or False,

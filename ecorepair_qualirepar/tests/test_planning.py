@@ -61,7 +61,9 @@ class TestPlanning(PlanningCase):
         self.assertEqual(event.partner_ids, self.tech_user.partner_id, "the technician is the attendee")
         self.assertEqual(event.attendee_ids.state, "accepted")
         self.assertEqual((event.res_model, event.res_id), ("repair.order", repair.id))
+        self.assertTrue(event.location.startswith("1 place Bellecour, "), "the customer's address, on one line")
         self.assertIn("Vienne", event.location)
+        self.assertNotIn(", ,", event.location)
         self.assertEqual(self.calendar_of(self.tech_user, self.tech_user.partner_id), event,
                          "Léa's own calendar")
         self.assertIn(event, self.calendar_of(self.colleague, self.tech_user.partner_id),
