@@ -80,6 +80,20 @@ class TestPlanning(PlanningCase):
         self.assertTrue(shown.user_can_edit, "the workshop may move it")
         self.assertFalse(event.with_user(self.accountant).user_can_edit)
 
+    def test_a_slot_is_told_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["ecorepair_qualirepar"], ["fr_FR"], overwrite=True)
+        far = self.env["res.partner"].create({"name": "Client parisien", "partner_latitude": 48.8566,
+                                              "partner_longitude": 2.3522})
+        repair = self.repair(partner_id=far.id, qualirepar_technician_id=False,
+                             qualirepar_distance_reason="Client fidèle")
+        repair.action_validate()
+        event = repair.qualirepar_event_ids.with_user(self.colleague).with_context(lang="fr_FR")
+        self.assertEqual(event.display_name,
+                         f"Sur site : Client parisien · Lave-linge WM-7 · 392 km, hors zone · sans technicien · {repair.name}")
+        with self.assertRaisesRegex(UserError, "déposez-la sur une heure"):
+            event.write({"allday": True})
+
     def test_an_online_booking_holds_its_slot_from_the_start(self):
         repair = self.repair(qualirepar_booked_online=True, qualirepar_technician_id=False)
         self.assertEqual(repair.state, "draft")
