@@ -246,3 +246,17 @@ class TestPlanningTour(HttpCase, PlanningCase):
         self.start_tour(f"/odoo/action-{self.planning.id}", "qualirepar_planning_tour",
                         login="planning_colleague", step_delay=None)
         self.assertEqual(repair.schedule_date, self.when)
+
+
+@tagged("post_install", "-at_install")
+class TestPlanningPhoneTour(HttpCase, PlanningCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_planning_on_a_phone(self):
+        """On a phone, the planning opens on today's slots of the whole shop: Léa's visit is there."""
+        self.when = datetime.combine(fields.Date.today(), time(10))
+        repair = self.repair()
+        repair.action_validate()
+        self.start_tour(f"/odoo/action-{self.planning.id}", "qualirepar_planning_phone_tour",
+                        login="planning_colleague", step_delay=None)

@@ -28,3 +28,18 @@ registry.category("web_tour.tours").add("qualirepar_planning_tour", {
         },
     ],
 });
+
+// The same on a 390 × 844 phone: the shop's slots of the day, the visit opened from its slot.
+registry.category("web_tour.tours").add("qualirepar_planning_phone_tour", {
+    steps: () => [
+        {
+            content: "Léa's on-site visit at Claire Petit's is in the shop's planning",
+            trigger: ".o_calendar_renderer .fc-event:contains('Claire Petit'):contains('27 km')",
+            run: "click",
+        },
+        {
+            content: "Its technician and its distance",
+            trigger: ".o_cw_popover:contains('Léa Martin'):contains('27'), .modal:contains('Léa Martin'):contains('27')",
+        },
+    ],
+});
