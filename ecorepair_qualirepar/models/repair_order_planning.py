@@ -9,7 +9,7 @@ moved it, with the repair's own checks and notifications (the SMS of an on-site 
 then written back by the repair without going round again (context key ``PLANNING_SYNC``)."""
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools.misc import clean_context
 
 from .qualirepar_access import WORKSHOP, check_role
@@ -65,7 +65,8 @@ class RepairOrder(models.Model):
                 "partner_ids": [Command.set(technician.work_contact_id.ids)],
             })
             return values
-        changed = {key: value for key, value in values.items() if (event[key].id if key.endswith("_id") else event[key]) != value}
+        changed = {key: value for key, value in values.items()
+                   if (event[key].id if key.endswith("_id") else event[key]) != value}
         if event.start != self.schedule_date:
             # the slot keeps the length it was given in the calendar
             changed.update(start=self.schedule_date, stop=self.schedule_date + (event.stop - event.start),
@@ -79,7 +80,8 @@ class RepairOrder(models.Model):
         """The events of the repairs already on the planning (installation, update from 18.0.1.4.0)."""
         self.with_context(active_test=False).search([
             ("schedule_date", "!=", False),
-            "|", ("state", "in", PLANNING_STATES), "&", ("state", "=", "draft"), ("qualirepar_booked_online", "=", True),
+            "|", ("state", "in", PLANNING_STATES),
+            "&", ("state", "=", "draft"), ("qualirepar_booked_online", "=", True),
         ])._qualirepar_planning_sync()
 
     def _qualirepar_planning_sync(self):

@@ -90,7 +90,8 @@ class TestPlanning(PlanningCase):
         repair.action_validate()
         event = repair.qualirepar_event_ids.with_user(self.colleague).with_context(lang="fr_FR")
         self.assertEqual(event.display_name,
-                         f"Sur site : Client parisien · Lave-linge WM-7 · 392 km, hors zone · sans technicien · {repair.name}")
+                         "Sur site : Client parisien · Lave-linge WM-7 · 392 km, hors zone · sans technicien · "
+                         + repair.name)
         with self.assertRaisesRegex(UserError, "déposez-la sur une heure"):
             event.write({"allday": True})
 
@@ -133,7 +134,8 @@ class TestPlanning(PlanningCase):
         self.assertEqual(len(sms), 1, "the customer is told the new date again")
         self.assertEqual(sms.state, "outgoing")
         self.assertIn("your on-site repair appointment is booked for", sms.body)
-        self.assertTrue(any("Moved in the planning by planning_colleague" in (m.body or "") for m in repair.message_ids))
+        self.assertTrue(any("Moved in the planning by planning_colleague" in (m.body or "")
+                            for m in repair.message_ids))
         # moved from the repair's form: the slot follows, and its length stays
         repair.with_user(self.tech_user).schedule_date = self.when
         self.assertEqual((event.start, event.stop), (self.when, self.when + timedelta(hours=2)))
