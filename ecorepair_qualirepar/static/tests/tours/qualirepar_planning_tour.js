@@ -9,6 +9,10 @@ registry.category("web_tour.tours").add("qualirepar_planning_tour", {
             trigger: ".o_calendar_filter_item[data-value='all'] input:checked",
         },
         {
+            content: "Slots are made from the repairs and the trainings, not here",
+            trigger: ".o_control_panel:not(:has(.o-calendar-button-new))",
+        },
+        {
             content: "Léa's on-site visit at Claire Petit's is in this week",
             trigger: ".o_calendar_renderer .fc-event:contains('Claire Petit'):contains('27 km')",
             run: "click",
