@@ -141,7 +141,7 @@ class TestBonusAccounting(BonusCase):
             "fiche_metier_id": self.env.ref("ecorepair_qualirepar.fiche_metier_3").id,
             "amount_ids": [(0, 0, {"date_from": "2022-12-15", "amount": 15})],
         })
-        self.env["qualirepar.business.sheet"].sudo().create(
+        self.env["qualirepar.fiche.label"].sudo().create(
             {"backend_id": self.backend.id, "sheet_type": "3", "fiche_metier_id": kettle_type.fiche_metier_id.id})
         kettle = self.env["product.product"].create(
             {"name": "Bouilloire", "qualirepar_product_type_ids": [(6, 0, kettle_type.ids)]})
