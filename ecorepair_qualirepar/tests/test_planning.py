@@ -100,6 +100,9 @@ class TestPlanning(PlanningCase):
         self.assertEqual(repair.state, "draft")
         self.assertTrue(repair.qualirepar_event_ids)
         self.assertIn("no technician", repair.qualirepar_event_ids.with_user(self.colleague).display_name)
+        # the planning's filter "Without technician"
+        self.assertIn(repair.qualirepar_event_ids, self.planning_of(
+            self.colleague, [("qualirepar_repair_id", "!=", False), ("qualirepar_technician_id", "=", False)]))
 
     def test_the_technicians_qualification_and_the_zone_are_shown(self):
         fiche = self.env.ref("ecorepair_qualirepar.fiche_metier_1")
