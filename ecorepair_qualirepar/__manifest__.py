@@ -53,6 +53,7 @@
         "report/qualirepar_verification_report.xml",
         "views/hr_resume_line_views.xml",
         "views/calendar_event_views.xml",
+        "views/qualirepar_planning_views.xml",
         "views/repair_order_technician_views.xml",
         "views/repair_order_onsite_views.xml",
         "views/qualirepar_claim_views.xml",
@@ -89,6 +90,7 @@
         "demo/qualirepar_parts_demo.xml",
         "demo/qualirepar_booking_demo.xml",
         "demo/qualirepar_terminal_demo.xml",
+        "demo/qualirepar_planning_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["ecorepair_qualirepar/static/src/**/*"],

@@ -54,3 +54,4 @@ from . import repair_order_parts
 from . import stock_lot
 from . import repair_order_booking
 from . import repair_order_terminal
+from . import repair_order_planning

@@ -12,6 +12,8 @@ from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date, human_size
 from odoo.tools.mimetypes import guess_mimetype
 
+from .repair_order_planning import PLANNING_FIELDS
+
 PAYMENT_METHODS = [
     ("cash", "Cash"),
     ("card", "Card"),
@@ -398,9 +400,11 @@ class RepairOrder(models.Model):
         vals_list, signed = self._qualirepar_stamp_signatures_at_create(vals_list)
         vals_list = [self.browse()._qualirepar_stamp_override(vals) for vals in vals_list]
         repairs = super().create([self._qualirepar_prepare_vals(vals) for vals in vals_list])
-        # After: warranty returns, the fiche métier's control points, the signatures in the chatter.
+        # After: warranty returns, the fiche métier's control points, the slots in the planning, the signatures in
+        # the chatter.
         repairs._qualirepar_detect_return()
         repairs._qualirepar_sync_control_points()
+        repairs._qualirepar_planning_sync()
         for index, kind in signed:
             repairs[index]._qualirepar_signed(kind)
         return repairs
@@ -420,13 +424,15 @@ class RepairOrder(models.Model):
             values = repairs._qualirepar_stamp_override(values)
             super(RepairOrder, repairs).write(repairs._qualirepar_prepare_vals(values))
             # After: warranty returns, control points of a new fiche métier or product category, the quote's
-            # bonus, the customer told of a moved appointment.
+            # bonus, the customer told of a moved appointment, the slot in the planning.
             if {"qualirepar_serial_number", "qualirepar_imei", "lot_id", "schedule_date"} & set(values):
                 repairs._qualirepar_detect_return()
             repairs.filtered(lambda r: r._qualirepar_checklist_key() != checklist_keys[r]
                              )._qualirepar_sync_control_points()
             repairs._qualirepar_update_quote_bonus(values)
             repairs._qualirepar_notify_moved_appointments(schedule_dates)
+            if PLANNING_FIELDS & values.keys():
+                repairs._qualirepar_planning_sync()
         for kind in kinds:
             self._qualirepar_signed(kind)
         return True

@@ -43,7 +43,7 @@ class RepairOrder(models.Model):
         into slots of the booking length, less those in which an open repair is scheduled."""
         company = company.sudo()
         calendar = company.resource_calendar_id
-        length = timedelta(minutes=max(company.qualirepar_booking_slot_minutes, 15))
+        length = company._qualirepar_slot_length()
         now = now or fields.Datetime.now()
         start = pytz.utc.localize(now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
         end = start + timedelta(days=max(company.qualirepar_booking_days, 1))

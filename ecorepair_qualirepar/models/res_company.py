@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 FRENCH_BONUS_ACCOUNT_CODE = "467100"
@@ -82,6 +84,11 @@ class ResCompany(models.Model):
     qualirepar_survey_id = fields.Many2one(
         "survey.survey", string="Satisfaction survey",
         help="Offered to the customer of each finished repair, on the repair's portal page.")
+
+    def _qualirepar_slot_length(self):
+        """How long a slot lasts, booked online or planned by the shop (15 minutes at least)."""
+        self.ensure_one()
+        return timedelta(minutes=max(self.sudo().qualirepar_booking_slot_minutes, 15))
 
     @api.depends("company_registry")
     def _compute_qualirepar_siren(self):

@@ -28,3 +28,4 @@ from . import test_phone_intake
 from . import test_signature
 from . import test_booking
 from . import test_terminal
+from . import test_planning
