@@ -1,5 +1,6 @@
 import logging
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -30,11 +31,14 @@ class QualireparClaim(models.Model):
     def create(self, vals_list):
         claims = super().create(vals_list)
         # The state the check files the claim in is its first state (Odoo tracks no value at creation), and
-        # claims are made while an invoice is posted: a check that fails must not stop the posting.
+        # claims are made while an invoice is posted: a check that fails must not stop the posting. The checks
+        # read and file the claim: an error of theirs files it to fix; a database error is not hidden (no
+        # savepoint, which would flush the posting halfway).
         filed = claims.with_context(mail_notrack=True)
         try:
-            with self.env.cr.savepoint():
-                filed._qualirepar_apply_check()
+            filed._qualirepar_apply_check()
+        except psycopg2.Error:
+            raise
         except Exception:  # noqa: BLE001
             _logger.exception("QualiRépar: the claims %s could not be checked", claims.ids)
             filed.write({"state": "to_fix", **self._qualirepar_issue_values([self.env._(
