@@ -157,6 +157,7 @@ class AccountMove(models.Model):
                 "account_id": company.qualirepar_bonus_account_id.id,
                 "partner_id": partner.id,
                 "balance": sign * amount,
+                "currency_id": company.currency_id.id,
                 "qualirepar_is_bonus": True,
                 "qualirepar_bonus_partner_id": partner.id,
                 "qualirepar_repair_id": repair.id,
@@ -164,7 +165,8 @@ class AccountMove(models.Model):
             }))
         lines.append(Command.create({
             "account_id": receivable.id, "partner_id": self.commercial_partner_id.id,
-            "balance": -sign * sum(bonuses.values()), "analytic_distribution": False,
+            "balance": -sign * sum(bonuses.values()), "currency_id": company.currency_id.id,
+            "analytic_distribution": False,
         }))
         journal = self._qualirepar_bonus_journal()
         values = {"move_type": "entry", "journal_id": journal.id, "date": date, "line_ids": lines,
@@ -209,10 +211,11 @@ class AccountMove(models.Model):
             else:
                 label = self.env._("Bonus réparation deducted from %s", invoice.name)
             entry.ref = label
-            for line in entry.line_ids:
-                line.name = self.env._("Bonus réparation QualiRépar (%(organism)s) %(invoice)s",
-                                       organism=line.partner_id.name, invoice=invoice.name) \
-                    if line.qualirepar_is_bonus else label
+            bonus_items = entry.line_ids.filtered("qualirepar_is_bonus")
+            (entry.line_ids - bonus_items).name = label
+            for organism, items in bonus_items.grouped("partner_id").items():
+                items.name = self.env._("Bonus réparation QualiRépar (%(organism)s) %(invoice)s",
+                                        organism=organism.name, invoice=invoice.name)
 
     def _qualirepar_receivable_items(self):
         return self.line_ids.filtered(lambda l: l.account_type == "asset_receivable" and not l.reconciled)

@@ -93,7 +93,7 @@ class QualireparClaim(models.Model):
             ("state", "not in", ("cancel", "rejected")),
             "|", ("repair_id.qualirepar_serial_key", "in", list(identifiers)),
             ("repair_id.qualirepar_imei", "in", list(identifiers)),
-        ])
+        ], order="id")  # not the claims' order: the new claims' invoice date is not to be written first
         result = {}
         for claim in self:
             device = {claim.repair_id.qualirepar_serial_key, claim.repair_id.qualirepar_imei} - {False}
