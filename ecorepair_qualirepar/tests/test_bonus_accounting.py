@@ -201,6 +201,20 @@ class TestBonusAccounting(BonusCase):
         self.assertEqual(invoice.qualirepar_claim_ids.amount, 50)
         self.assertEqual(self.bonus(order), 50)
 
+    def test_posting_keeps_the_bonus_check_date(self):
+        """Posting checks the bonus again without asking the organism: the same answer is no new check (the
+        repair is not written); a changed scale is one (test_scale_of_the_invoice_date_counts)."""
+        with freeze_time("2024-02-01 09:00:00"):
+            order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
+            order.action_confirm()
+        repair = order.qualirepar_repair_id
+        checked_on = repair.qualirepar_bonus_checked_on
+        self.assertTrue(checked_on)
+        with freeze_time("2024-02-05 09:00:00"):
+            invoice = self.invoice(order)
+        self.assertEqual((invoice.qualirepar_bonus_amount, invoice.qualirepar_claim_ids.amount), (50, 50))
+        self.assertEqual(repair.qualirepar_bonus_checked_on, checked_on)
+
     def refund(self, invoice):
         wizard = self.env["account.move.reversal"].with_context(
             active_model="account.move", active_ids=invoice.ids).create(
