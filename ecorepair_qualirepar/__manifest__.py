@@ -1,7 +1,7 @@
 {
     "name": "QualiRépar – Bonus réparation",
     "summary": "QualiRépar repair files and bonus réparation claims with ecosystem and Ecologic",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/ecorepair/ecorepair_qualirepar",
     "author": "ecorepair_qualirepar developers",
@@ -72,14 +72,12 @@
         "data/qualirepar_notification_data.xml",
         "views/qualirepar_product_document_views.xml",
         "views/res_partner_sms_views.xml",
-        "views/qualirepar_legal_views.xml",
         "report/qualirepar_bonus_poster.xml",
         "views/qualirepar_bonus_page_templates.xml",
         "views/qualirepar_parts_views.xml",
         "report/qualirepar_parts_report.xml",
-        "views/repair_order_signature_views.xml",
+        "views/repair_order_terminal_views.xml",
         "data/qualirepar_booking_data.xml",
-        "views/qualirepar_booking_views.xml",
         "views/qualirepar_booking_templates.xml",
     ],
     "demo": [
@@ -90,6 +88,7 @@
         "demo/qualirepar_training_demo.xml",
         "demo/qualirepar_parts_demo.xml",
         "demo/qualirepar_booking_demo.xml",
+        "demo/qualirepar_terminal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["ecorepair_qualirepar/static/src/**/*"],

@@ -27,30 +27,35 @@ class QualireparClaim(models.Model):
         string="To fix before sending (with links)", readonly=True, copy=False, sanitize=True,
         help="The issues found, each with a link to the record where it is fixed.")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        claims = super().create(vals_list)
+    def _qualirepar_check_at_create(self):
+        """The new claims checked and filed (at their creation)."""
         # The state the check files the claim in is its first state (Odoo tracks no value at creation), and
         # claims are made while an invoice is posted: a check that fails must not stop the posting. The checks
         # read and file the claim: an error of theirs files it to fix; a database error is not hidden (no
         # savepoint, which would flush the posting halfway).
-        filed = claims.with_context(mail_notrack=True)
+        filed = self.with_context(mail_notrack=True)
         try:
             filed._qualirepar_apply_check()
         except psycopg2.Error:
             raise
         except Exception:  # noqa: BLE001
-            _logger.exception("QualiRépar: the claims %s could not be checked", claims.ids)
+            _logger.exception("QualiRépar: the claims %s could not be checked", self.ids)
             filed.write({"state": "to_fix", **self._qualirepar_issue_values([self.env._(
                 "The claim could not be checked automatically; click Check.")])})
-        return claims
 
     def action_check(self):
-        self._qualirepar_apply_check()
+        """Checked again by a person: a creation whose answer was lost has been looked for on the organism's
+        site; without a reference entered, it is sent again."""
+        self._qualirepar_check_accountant()
+        claims = self.sudo()
+        claims._qualirepar_forget_lost_creation()
+        claims._qualirepar_apply_check()
         return True
 
     def _qualirepar_apply_check(self):
-        """Check the claims that can still change, and file them: "to fix" with the issues, or "to send"."""
+        """Check the claims that can still change, and file them: "to fix" with the issues, or "to send"; their
+        customer's document is first the repair's signed one when it has none better."""
+        self.filtered(lambda c: c.state in CHECKED_STATES)._qualirepar_attach_signed_document()
         claims = self.filtered(lambda c: c.state in CHECKED_STATES)
         if not claims:
             return

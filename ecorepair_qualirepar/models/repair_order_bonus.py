@@ -35,12 +35,11 @@ class RepairOrder(models.Model):
     qualirepar_bonus_message = fields.Text(string="Bonus lookup result", readonly=True, copy=False)
     qualirepar_bonus_checked_on = fields.Datetime(string="Bonus checked on", readonly=True, copy=False)
 
-    def write(self, vals):
-        result = super().write(vals)
+    def _qualirepar_update_quote_bonus(self, vals):
+        """After a write of ``vals`` that may open or close the right to the bonus, the quote's bonus follows
+        (Ecologic's last answer stands in for a call)."""
         if ELIGIBILITY_FIELDS & set(vals) and not self.env.context.get("qualirepar_bonus_sync"):
-            # The quote follows: its bonus follows (Ecologic's last answer stands in for a call).
             self.sale_order_id.filtered(lambda o: o.state in ("draft", "sent"))._qualirepar_update_bonus()
-        return result
 
     # ------------------------------------------------------------------ lookup
     def _qualirepar_lookup_bonus(self, total_incl_vat, day, piec=False, remote=True):

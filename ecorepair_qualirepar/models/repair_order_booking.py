@@ -2,7 +2,7 @@
 working hours; the booking is a repair in draft with its intake data, confirmed and reminded by SMS (F14)."""
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytz
 
@@ -29,32 +29,6 @@ class BookingError(ValidationError):
     def __init__(self, errors):
         super().__init__("\n".join(errors.values()))
         self.errors = errors
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    qualirepar_online_booking = fields.Boolean(
-        string="Online booking", help="Customers book a workshop drop-off or an on-site visit on the public page "
-        "/qualirepar/booking, in the free slots of the company's working hours.")
-    qualirepar_booking_slot_minutes = fields.Integer(string="Length of a booking slot (minutes)", default=60)
-    qualirepar_booking_days = fields.Integer(string="Booking horizon (days)", default=14)
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    qualirepar_online_booking = fields.Boolean(related="company_id.qualirepar_online_booking", readonly=False)
-    qualirepar_booking_slot_minutes = fields.Integer(
-        related="company_id.qualirepar_booking_slot_minutes", readonly=False)
-    qualirepar_booking_days = fields.Integer(related="company_id.qualirepar_booking_days", readonly=False)
-
-
-class ProductTemplate(models.Model):
-    _inherit = "product.template"
-
-    qualirepar_online_booking = fields.Boolean(
-        string="Bookable online", help="Offered on the public booking page (its name only is shown).")
 
 
 class RepairOrder(models.Model):
@@ -213,19 +187,13 @@ class RepairOrder(models.Model):
         return Partner
 
     @api.model
-    def _cron_qualirepar_appointment_reminders(self):
-        """Also remind the customers who booked online of tomorrow's drop-off or visit, once."""
-        super()._cron_qualirepar_appointment_reminders()
-        tz = pytz.timezone(self.env.user.tz or "Europe/Paris")
-        tomorrow = datetime.now(tz).date() + timedelta(days=1)
-        start, end = (tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-                      for day in (tomorrow, tomorrow + timedelta(days=1)))
-        repairs = self.search([
+    def _qualirepar_remind_bookings(self):
+        """Remind the customers who booked online of tomorrow's drop-off or visit, once (daily, after the on-site
+        appointments)."""
+        repairs = self._qualirepar_scheduled_tomorrow([
             ("qualirepar_booked_online", "=", True),
             ("state", "in", ("draft", "confirmed")),
             ("qualirepar_reminder_sent", "=", False),
-            ("schedule_date", ">=", start),
-            ("schedule_date", "<", end),
         ])
         repairs.qualirepar_reminder_sent = True
         repairs._qualirepar_notify_customer("booking_reminder")

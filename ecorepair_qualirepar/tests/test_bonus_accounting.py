@@ -27,7 +27,8 @@ class TestBonusAccounting(BonusCase):
         self.assertEqual((order.amount_untaxed, order.amount_tax, order.amount_total), (150, 30, 180))
         self.assertEqual(order.qualirepar_amount_net, 130)
         totals = order._qualirepar_report_totals()
-        self.assertEqual((totals["untaxed"], totals["total"], totals["net"]), (150, 180, 130))
+        self.assertEqual((totals["tax_totals"]["base_amount_currency"], totals["tax_totals"]["total_amount_currency"],
+                          totals["net"]), (150, 180, 130))
         self.assertEqual(totals["bonuses"], [("Bonus réparation QualiRépar (ecosystem)", 50)])
         self.assertEqual(self.screen.qualirepar_part_origin, "new")
         self.assertEqual(order.order_line.filtered(lambda l: l.product_id == self.screen).qualirepar_part_origin, "new")
@@ -40,7 +41,8 @@ class TestBonusAccounting(BonusCase):
         self.assertEqual((invoice.qualirepar_bonus_amount, invoice.qualirepar_amount_net), (50, 130))
         self.assertFalse(invoice.invoice_line_ids.filtered(lambda l: l.price_unit < 0))
         totals = invoice._qualirepar_report_totals()
-        self.assertEqual((totals["untaxed"], totals["total"], totals["net"]), (150, 180, 130))
+        self.assertEqual((totals["tax_totals"]["base_amount_currency"], totals["tax_totals"]["total_amount_currency"],
+                          totals["net"]), (150, 180, 130))
         receivable = self.customer.property_account_receivable_id.code
         revenue = self.company_data["default_account_revenue"].code
         vat = self.vat20.invoice_repartition_line_ids.account_id.code
@@ -177,7 +179,7 @@ class TestBonusAccounting(BonusCase):
             "fiche_metier_id": self.env.ref("ecorepair_qualirepar.fiche_metier_3").id,
             "amount_ids": [(0, 0, {"date_from": "2022-12-15", "amount": 15})],
         })
-        self.env["qualirepar.business.sheet"].sudo().create(
+        self.env["qualirepar.fiche.label"].sudo().create(
             {"backend_id": self.backend.id, "sheet_type": "3", "fiche_metier_id": kettle_type.fiche_metier_id.id})
         kettle = self.env["product.product"].create(
             {"name": "Bouilloire", "qualirepar_product_type_ids": [(6, 0, kettle_type.ids)]})
