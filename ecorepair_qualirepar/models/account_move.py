@@ -140,10 +140,11 @@ class AccountMove(models.Model):
                                        self.company_id.name))
         return journal
 
-    def _qualirepar_bonus_entry_values(self, bonuses, sign, date):
+    def _qualirepar_bonus_entry_values(self, bonuses, sign, date, journal=None):
         """The values of the entry moving ``bonuses`` ({repair: amount}) between the customer's receivable and
-        the organisms' (``sign`` 1: the organism owes, -1: back to the customer), on ``date``. Its labels name
-        this move once numbered (_qualirepar_label_bonus_entries)."""
+        the organisms' (``sign`` 1: the organism owes, -1: back to the customer), on ``date``, in ``journal``
+        (the company's miscellaneous journal by default). Its labels name this move once numbered
+        (_qualirepar_label_bonus_entries)."""
         self.ensure_one()
         company = self.company_id
         if not company.qualirepar_bonus_account_id:
@@ -168,7 +169,7 @@ class AccountMove(models.Model):
             "balance": -sign * sum(bonuses.values()), "currency_id": company.currency_id.id,
             "analytic_distribution": False,
         }))
-        journal = self._qualirepar_bonus_journal()
+        journal = journal or self._qualirepar_bonus_journal()
         values = {"move_type": "entry", "journal_id": journal.id, "date": date, "line_ids": lines,
                   "qualirepar_bonus_invoice_id": self.id}
         if journal.currency_id and journal.currency_id != company.currency_id:
@@ -186,6 +187,7 @@ class AccountMove(models.Model):
         invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "draft"
                                  and not m.qualirepar_bonus_move_id)
         values = []
+        journals = {}  # one lookup per company for the invoices posted together
         for invoice in invoices:
             bonuses = invoice._qualirepar_bonuses()
             if not bonuses:
@@ -195,7 +197,9 @@ class AccountMove(models.Model):
             day = invoice.invoice_date or today
             if soft and day > today:
                 continue  # posted at its date by Odoo's scheduled action, with its entry then
-            values.append(invoice._qualirepar_bonus_entry_values(bonuses, 1, day))
+            if invoice.company_id not in journals:
+                journals[invoice.company_id] = invoice._qualirepar_bonus_journal()
+            values.append(invoice._qualirepar_bonus_entry_values(bonuses, 1, day, journals[invoice.company_id]))
         return self._qualirepar_create_bonus_entries(values) if values else self.browse()
 
     def _qualirepar_label_bonus_entries(self):
