@@ -1,5 +1,6 @@
 import logging
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -29,11 +30,14 @@ class QualireparClaim(models.Model):
     def _qualirepar_check_at_create(self):
         """The new claims checked and filed (at their creation)."""
         # The state the check files the claim in is its first state (Odoo tracks no value at creation), and
-        # claims are made while an invoice is posted: a check that fails must not stop the posting.
+        # claims are made while an invoice is posted: a check that fails must not stop the posting. The checks
+        # read and file the claim: an error of theirs files it to fix; a database error is not hidden (no
+        # savepoint, which would flush the posting halfway).
         filed = self.with_context(mail_notrack=True)
         try:
-            with self.env.cr.savepoint():
-                filed._qualirepar_apply_check()
+            filed._qualirepar_apply_check()
+        except psycopg2.Error:
+            raise
         except Exception:  # noqa: BLE001
             _logger.exception("QualiRépar: the claims %s could not be checked", self.ids)
             filed.write({"state": "to_fix", **self._qualirepar_issue_values([self.env._(
@@ -94,7 +98,7 @@ class QualireparClaim(models.Model):
             ("state", "not in", ("cancel", "rejected")),
             "|", ("repair_id.qualirepar_serial_key", "in", list(identifiers)),
             ("repair_id.qualirepar_imei", "in", list(identifiers)),
-        ])
+        ], order="id")  # not the claims' order: the new claims' invoice date is not to be written first
         result = {}
         for claim in self:
             device = {claim.repair_id.qualirepar_serial_key, claim.repair_id.qualirepar_imei} - {False}

@@ -129,7 +129,9 @@ class RepairOrder(models.Model):
         return True
 
     def _qualirepar_store_lookup(self, total, day, piec=False, remote=True):
-        """Look the bonus up and keep the answer on the repair; a failed call to Ecologic is a UserError."""
+        """Look the bonus up and keep the answer on the repair; a failed call to Ecologic is a UserError. Without
+        a call (``remote`` False), the repair is written only when the answer changes (posting an invoice checks
+        its bonus again: the same answer is no new check)."""
         self.ensure_one()
         try:
             bonus, base, message = self._qualirepar_lookup_bonus(total, day, piec=piec, remote=remote)
@@ -138,9 +140,9 @@ class RepairOrder(models.Model):
         values = {
             "qualirepar_bonus_amount": bonus,
             "qualirepar_bonus_message": message or False,
-            "qualirepar_bonus_checked_on": fields.Datetime.now(),
         }
         if remote or base:
             values["qualirepar_bonus_base"] = base
-        self.sudo().write(values)
+        if remote or self._qualirepar_changed(values, set(values)):
+            self.sudo().write({**values, "qualirepar_bonus_checked_on": fields.Datetime.now()})
         return bonus, message

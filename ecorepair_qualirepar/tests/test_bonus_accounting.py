@@ -68,6 +68,42 @@ class TestBonusAccounting(BonusCase):
         self.assertEqual(claim.amount_residual, 50)
         self.assertEqual(claim.bonus_line_id, entry.line_ids.filtered(lambda l: l.account_id.code == "467100"))
 
+    def test_bonus_entry_posted_with_its_invoice(self):
+        """Two invoices posted at once: each bonus entry posted in the same posting, labelled with its invoice's
+        number, matched with it; the entry has no chatter of its own."""
+        orders = self.env["sale.order"]
+        for serial in ("R5CW12AAAAA", "R5CW12BBBBB"):
+            orders |= self.quote(self.repair(qualirepar_serial_number=serial), (self.labour, 100), (self.screen, 50))
+        orders.action_confirm()
+        invoices = orders._create_invoices(grouped=True)
+        invoices.action_post()
+        for invoice in invoices:
+            entry = invoice.qualirepar_bonus_move_id
+            self.assertEqual((entry.state, entry.date, entry.ref),
+                             ("posted", invoice.date, f"Bonus réparation deducted from {invoice.name}"))
+            self.assertEqual(set(entry.line_ids.mapped("name")), {
+                f"Bonus réparation QualiRépar (ecosystem) {invoice.name}",
+                f"Bonus réparation deducted from {invoice.name}"})
+            self.assertEqual((invoice.amount_residual, invoice.payment_state), (130, "partial"))
+            self.assertEqual(invoice.qualirepar_claim_ids.bonus_line_id.move_id, entry)
+            self.assertFalse(entry.message_ids)
+        self.assertEqual(len(invoices.qualirepar_bonus_move_id), 2)
+
+    def test_bonus_entry_of_a_secured_journal(self):
+        """A miscellaneous journal that secures its entries on posting: the bonus entry is hashed with the
+        labels naming its invoice (they are written before the hash)."""
+        journal = self.env["account.journal"].search([
+            *self.env["account.journal"]._check_company_domain(self.env.company), ("type", "=", "general")], limit=1)
+        journal.restrict_mode_hash_table = True
+        order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
+        order.action_confirm()
+        invoice = self.invoice(order)
+        entry = invoice.qualirepar_bonus_move_id
+        self.assertEqual(entry.journal_id, journal)
+        self.assertTrue(entry.inalterable_hash)
+        self.assertIn(f"Bonus réparation QualiRépar (ecosystem) {invoice.name}", entry.line_ids.mapped("name"))
+        self.assertEqual(invoice.payment_state, "partial")
+
     def test_fec_export_carries_the_bonus(self):
         order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
         order.action_confirm()
@@ -166,6 +202,20 @@ class TestBonusAccounting(BonusCase):
         self.assertEqual((invoice.amount_total, invoice.amount_residual), (192, 142))
         self.assertEqual(invoice.qualirepar_claim_ids.amount, 50)
         self.assertEqual(self.bonus(order), 50)
+
+    def test_posting_keeps_the_bonus_check_date(self):
+        """Posting checks the bonus again without asking the organism: the same answer is no new check (the
+        repair is not written); a changed scale is one (test_scale_of_the_invoice_date_counts)."""
+        with freeze_time("2024-02-01 09:00:00"):
+            order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
+            order.action_confirm()
+        repair = order.qualirepar_repair_id
+        checked_on = repair.qualirepar_bonus_checked_on
+        self.assertTrue(checked_on)
+        with freeze_time("2024-02-05 09:00:00"):
+            invoice = self.invoice(order)
+        self.assertEqual((invoice.qualirepar_bonus_amount, invoice.qualirepar_claim_ids.amount), (50, 50))
+        self.assertEqual(repair.qualirepar_bonus_checked_on, checked_on)
 
     def refund(self, invoice):
         wizard = self.env["account.move.reversal"].with_context(

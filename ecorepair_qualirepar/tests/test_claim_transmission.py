@@ -93,6 +93,8 @@ class TestClaimTransmission(EcologicBonusCase):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids).create({})._create_payments()
         self.assertIn(invoice.payment_state, ("in_payment", "paid"))
+        # The payment is committed before its jobs run, each on a cursor of its own: in the database.
+        self.env.flush_all()
 
     def checked_claim(self, repair, *lines):
         """The claim of ``repair`` quoted and invoiced with ``lines``, with its documents, checked."""
