@@ -1,4 +1,4 @@
-/** Steps shared by the tours of the intake on a phone (qualirepar_intake_tour, qualirepar_phone_intake_tour). */
+/** Steps shared by the tours on a phone (intake, phone intake, signature, field terminal). */
 
 /** On a phone the form's header buttons are in the gear menu of the control panel. */
 export function headerButton(name, content) {
@@ -65,6 +65,28 @@ export function intakeSteps({ device, serial, afterDevice = [], beforeConsent = 
         {
             content: "Eligible, with the bonus of today's scale",
             trigger: ".alert-success:contains('Eligible for the bonus'):contains('50.00')",
+        },
+    ];
+}
+
+/** The customer signs the signature field ``field`` with a finger, until the signature shows on the form. */
+export function customerSigns(field, content) {
+    return [
+        { content, trigger: `div[name='${field}'] .o_signature_empty`, run: "click" },
+        {
+            content: "The customer draws their signature with a finger",
+            trigger: ".modal canvas.o_web_sign_signature",
+            async run(helpers) {
+                await helpers.drag_and_drop(".modal canvas.o_web_sign_signature", {
+                    position: { top: 60, left: 200 },
+                    relative: true,
+                });
+            },
+        },
+        { content: "Adopt the signature", trigger: ".modal .modal-footer .btn-primary:enabled", run: "click" },
+        {
+            content: "The signature is on the form",
+            trigger: `body:not(:has(.modal)) div[name='${field}'] img.o_signature`,
         },
     ];
 }

@@ -1,5 +1,7 @@
 import { registry } from "@web/core/registry";
 
+import { customerSigns } from "./qualirepar_intake_steps";
+
 const CARD = ".o_qualirepar_terminal .o_kanban_record:not(.o_kanban_ghost)";
 const CHECKIN = "div[name='qualirepar_checkin_point_ids'] .o_kanban_record";
 const CHECKOUT = "div[name='qualirepar_checkout_point_ids'] .o_kanban_record";
@@ -83,29 +85,7 @@ registry.category("web_tour.tours").add("qualirepar_terminal_tour", {
             content: "Repaired",
             trigger: ".o_qualirepar_terminal_form div[name='state']:contains('Repaired')",
         },
-        {
-            content: "Hand the phone to the customer: the signature box",
-            trigger: "div[name='qualirepar_handback_signature'] .o_signature_empty",
-            run: "click",
-        },
-        {
-            content: "The customer signs with a finger",
-            trigger: ".modal canvas.o_web_sign_signature",
-            async run(helpers) {
-                await helpers.drag_and_drop(".modal canvas.o_web_sign_signature", {
-                    position: { top: 60, left: 200 },
-                    relative: true,
-                });
-            },
-        },
-        {
-            content: "Adopt the signature",
-            trigger: ".modal .modal-footer .btn-primary:enabled",
-            run: "click",
-        },
-        {
-            trigger: "body:not(:has(.modal)) div[name='qualirepar_handback_signature'] img.o_signature",
-        },
+        ...customerSigns("qualirepar_handback_signature", "Hand the phone to the customer: the signature box"),
         {
             trigger: ".o_form_button_save",
             run: "click",
