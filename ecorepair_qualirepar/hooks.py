@@ -1,5 +1,6 @@
 def post_init_hook(env):
     _fill_done_dates(env)
+    env["repair.order"]._qualirepar_planning_init()
     env["res.company"].search([("chart_template", "=", "fr")])._qualirepar_ensure_bonus_account()
 
 

@@ -59,5 +59,8 @@ log "Demo quotes and invoices with the bonus réparation"
 log "Demo spare part ordered from its supplier, received with its lot and billed"
 "${ODOO_BIN[@]}" shell "${ODOO_ARGS[@]}" --no-http --log-level=warn < "$ROOT/scripts/demo_parts.py"
 
+log "Demo technician's day: his on-site visits put on today (field terminal, login atelier / atelier)"
+"${ODOO_BIN[@]}" shell "${ODOO_ARGS[@]}" --no-http --log-level=warn < "$ROOT/scripts/demo_terminal.py"
+
 log "Odoo on http://localhost:$ODOO_PORT (database $DEMO_DB, login admin / admin)"
 "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" --http-port "$ODOO_PORT" "$@"

@@ -19,7 +19,7 @@ def test_wrong_api_key(sandbox):
     with pytest.raises(AuthenticationError) as info:
         client.get_brands()
     assert info.value.status_code == 401
-    assert "Authentification refusée par Ecologic" in info.value.message
+    assert "Authentication refused by Ecologic" in info.value.message
     assert info.value.payload["IsValid"] is False
 
 

@@ -25,7 +25,7 @@ def test_wrong_credentials(sandbox):
     with pytest.raises(AuthenticationError) as info:
         client.get_catalog()
     assert info.value.status_code == 401
-    assert "Identifiants ecosystem refusés" in info.value.message
+    assert "ecosystem refused the credentials" in info.value.message
     assert info.value.code == "IDENTIFIANTS_INVALIDES"
 
 
@@ -218,4 +218,4 @@ def test_refusal_without_message_is_a_sentence():
     response.status_code, response._content = 400, b'{"error": {"code": 400}}'
     error = EcosystemClient("http://127.0.0.1:9", "user", "password")._error(response)
     assert isinstance(error, ValidationError) and not error.field_errors
-    assert error.message == "Données refusées par ecosystem (HTTP 400)."
+    assert error.message == "Data refused by ecosystem (HTTP 400)."

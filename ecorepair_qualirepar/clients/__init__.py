@@ -1,10 +1,11 @@
 """Pure Python clients of the eco-organism APIs (no Odoo import: also loaded by file path from pytest)."""
 
-from . import ecologic, ecosystem
+from . import claims, ecologic, ecosystem
 from .common import (
     ApiError,
     AuthenticationError,
     BaseClient,
+    CreationUnknown,
     PermanentError,
     TemporaryError,
     ValidationError,
@@ -12,7 +13,10 @@ from .common import (
 from .ecologic import EcologicClient, validation_errors
 from .ecosystem import EcosystemClient
 
+# The client of each organism (a connection's ``organism``)
+CLIENTS = {"ecosystem": EcosystemClient, "ecologic": EcologicClient}
+
 __all__ = [
-    "ApiError", "AuthenticationError", "BaseClient", "EcologicClient", "EcosystemClient", "PermanentError",
-    "TemporaryError", "ValidationError", "ecologic", "ecosystem", "validation_errors",
+    "CLIENTS", "ApiError", "AuthenticationError", "BaseClient", "CreationUnknown", "EcologicClient", "EcosystemClient",
+    "PermanentError", "TemporaryError", "ValidationError", "claims", "ecologic", "ecosystem", "validation_errors",
 ]

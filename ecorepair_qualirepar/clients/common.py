@@ -1,8 +1,12 @@
-"""Shared HTTP plumbing of the eco-organism clients: one session, retries, typed exceptions.
+"""Shared HTTP plumbing of the eco-organism clients: one session, retries, typed exceptions, and the steps of a
+claim that each organism's client implements (:class:`BaseClient`).
 
-No Odoo import here: this package is also imported by file path from the pytest suite.
+No Odoo import here: this package is also imported by file path from the pytest suite. The clients' messages are
+written in English and put in the reader's language by the ``translate`` function the client is made with (the
+Odoo side passes ``env._``; its terms are extracted from the ``self._("…")`` calls here).
 """
 
+import unicodedata
 from urllib.parse import urlsplit
 
 import requests
@@ -19,7 +23,7 @@ IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD"})
 class ApiError(Exception):
     """An eco-organism API call failed.
 
-    :ivar message: French message for the user
+    :ivar message: the message for the user, in the language of the client's ``translate``
     :ivar status_code: HTTP status (None for network errors)
     :ivar code: the API's error code (e.g. "PIECE_JOINTE_MANQUANTE") or None
     :ivar field_errors: list of {"field": str, "message": str}
@@ -62,6 +66,15 @@ class PermanentError(ApiError):
     """Any other refusal (4xx): retrying the same call will not help."""
 
 
+class CreationUnknown(Exception):
+    """The organism cannot tell whether a creation whose answer was lost made the claim: a person looks."""
+
+
+def untranslated(source, *args, **kwargs):
+    """``source`` with its arguments, in English: the ``translate`` of a client made without one."""
+    return source % (args or kwargs) if (args or kwargs) else source
+
+
 def _is_timeout(exc):
     """True for a timeout, including one that exhausted the automatic retries."""
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
@@ -85,15 +98,37 @@ class BaseClient:
     :param retries: automatic retries on connection errors, and on 429/5xx for GET/PUT/DELETE/HEAD
     :param backoff_factor: exponential back-off factor between retries (urllib3 ``Retry``)
     :param session: an existing session to use as is (no adapter is mounted on it)
+    :param translate: ``translate(source, **params)`` puts a message in the reader's language (Odoo's
+        ``env._``); without it, the messages are in English
+
+    Each organism's client also says how a claim is made, given its documents, submitted and read there
+    (``make_claim``, ``attach``, ``submit``, ``read_claim``: see clients/claims.py, which calls them), and holds
+    that organism's constants: its name, URLs, document types, statuses and error codes.
     """
 
-    organism = "l'éco-organisme"
+    # The organism's name in messages (None: "the eco-organism")
+    organism = None
     # API error codes that a 400 carries for a permanent refusal rather than invalid fields
     permanent_codes = frozenset()
+    # The URL of the API in each environment (sandbox, preprod, prod)
+    environment_urls = {}
+    # The claim's documents ("invoice", "nameplate", "device_picture", "consumer_validation") as the organism
+    # names them
+    file_types = {}
+    # The organism's statuses (lower case, by their beginning) onto the claim's states. A status never books
+    # money: "closed" means the organism has finished with the claim (paid, it says); the money is known from the
+    # remittance.
+    remote_states = ()
+    # The organism corrects a claim it has (Ecologic's updateclaim): a claim it finds incomplete is corrected and
+    # submitted again, rather than made anew.
+    corrects_claims = False
+    # A claim cancelled before it was submitted can be withdrawn (ecosystem deletes its draft).
+    withdraws_drafts = False
 
-    def __init__(self, base_url, timeout=(5, 30), retries=3, backoff_factor=0.5, session=None):
+    def __init__(self, base_url, timeout=(5, 30), retries=3, backoff_factor=0.5, session=None, translate=None):
         self.base_url = base_url.rstrip("/") + "/"
         self.timeout = timeout
+        self.translate = translate or untranslated
         if session is None:
             session = requests.Session()
             retry = Retry(
@@ -107,6 +142,50 @@ class BaseClient:
 
     def close(self):
         self.session.close()
+
+    def _(self, source, **params):
+        """``source`` (English) in the reader's language, with its parameters."""
+        return self.translate(source, **params)
+
+    @property
+    def organism_name(self):
+        return self.organism or self._("the eco-organism")
+
+    def check_connection(self):
+        """Make one call that needs the credentials; returns what it tells of the account, in a sentence."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ claims
+    @classmethod
+    def remote_state(cls, status):
+        """The claim state of one of the organism's status labels, or None when unknown."""
+        status = unicodedata.normalize("NFC", (status or "").strip().casefold())
+        return next((state for prefix, state in cls.remote_states if status.startswith(prefix)), None)
+
+    def make_claim(self, job, report):
+        """Create the claim ``job`` describes (clients/claims.py), reporting "created" (and, at Ecologic,
+        "request"); returns the organism's reference of the claim."""
+        raise NotImplementedError
+
+    def attach(self, ref, document):
+        """Send one document ({"kind", "name", "extension", "mimetype", "content"}) of the claim ``ref``."""
+        raise NotImplementedError
+
+    def submit(self, job, ref):
+        """Ask the organism to check the claim ``ref``: {"answer", "status", "refused"}, where "refused" is None,
+        or ({"errors", "documents"}, see ``read_claim``) the organism refused to submit it."""
+        raise NotImplementedError
+
+    def read_claim(self, ref):
+        """Where the claim ``ref`` stands: {"status": its label, "reason": the rejection reason or comment,
+        "errors": [{"field", "message"}] the organism still finds, "documents": the kinds of the documents those
+        errors name}. No API tells a payment (spec §4)."""
+        raise NotImplementedError
+
+    def draft_unusable(self, error):
+        """True when ``error``, raised while completing a claim the organism holds, means that claim can only be
+        deleted and made anew (ecosystem: a document slot filled or missing, or the draft gone)."""
+        return False
 
     def url(self, path):
         """Absolute URL of ``path`` (returned as is when already absolute)."""
@@ -126,8 +205,8 @@ class BaseClient:
             return response.json()
         except ValueError:
             raise TemporaryError(
-                "Réponse illisible de %s (HTTP %s) : le contenu n'est pas du JSON valide."
-                % (self.organism, response.status_code),
+                self._("Unreadable answer from %(organism)s (HTTP %(status)s): the content is not valid JSON.",
+                       organism=self.organism_name, status=response.status_code),
                 status_code=response.status_code, payload=response.text,
             ) from None
 
@@ -139,9 +218,11 @@ class BaseClient:
             return self.session.request(method, url, **kwargs)
         except requests.exceptions.RequestException as exc:
             if _is_timeout(exc):
-                message = "%s (%s) n'a pas répondu dans le délai imparti." % (self.organism, host)
+                message = self._("%(organism)s (%(host)s) did not answer in time.",
+                                 organism=self.organism_name, host=host)
             else:
-                message = "Impossible de joindre %s (%s) : %s" % (self.organism, host, exc)
+                message = self._("Cannot reach %(organism)s (%(host)s): %(error)s",
+                                 organism=self.organism_name, host=host, error=exc)
             error = TemporaryError(message)
             reason = getattr(exc.args[0], "reason", None) if exc.args else None
             # No connection was made (refused, unreachable, connect timeout): nothing was sent.
@@ -164,21 +245,28 @@ class BaseClient:
         if isinstance(payload, dict):
             api_message, code, field_errors = self._error_details(payload)
         status = response.status_code
-        detail = " : %s" % api_message if api_message else "."
         kwargs = {"status_code": status, "code": code, "field_errors": field_errors, "payload": payload}
+        params = {"organism": self.organism_name, "status": status}
+
+        def sentence(summary):
+            """The summary, followed by the API's own message when it gave one."""
+            return self._("%(summary)s: %(message)s", summary=summary, message=api_message) if api_message \
+                else summary + "."
+
         if status in (401, 403):
-            return AuthenticationError("Authentification refusée par %s (HTTP %s)%s"
-                                       % (self.organism, status, detail), **kwargs)
+            return AuthenticationError(sentence(self._(
+                "Authentication refused by %(organism)s (HTTP %(status)s)", **params)), **kwargs)
         if status == 429 or status >= 500:
-            label = "trop de requêtes" if status == 429 else "erreur du serveur"
-            error = TemporaryError("%s indisponible (%s, HTTP %s)%s" % (self.organism, label, status, detail),
-                                   **kwargs)
+            summary = self._("%(organism)s unavailable (too many requests, HTTP %(status)s)", **params) \
+                if status == 429 else self._("%(organism)s unavailable (server error, HTTP %(status)s)", **params)
+            error = TemporaryError(sentence(summary), **kwargs)
             error.retry_after = _retry_after(response)
             error.unprocessed = status == 429
             return error
         if status in (400, 422) and code not in self.permanent_codes:
             if not field_errors and api_message:
                 kwargs["field_errors"] = [{"field": "", "message": api_message}]
-            return ValidationError("Données refusées par %s (HTTP %s)%s" % (self.organism, status, detail),
+            return ValidationError(sentence(self._("Data refused by %(organism)s (HTTP %(status)s)", **params)),
                                    **kwargs)
-        return PermanentError("Requête refusée par %s (HTTP %s)%s" % (self.organism, status, detail), **kwargs)
+        return PermanentError(sentence(self._("Request refused by %(organism)s (HTTP %(status)s)", **params)),
+                              **kwargs)

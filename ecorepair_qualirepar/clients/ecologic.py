@@ -8,7 +8,7 @@ Every method returns the ``ResponseData`` of the answer envelope. An HTTP 206 (c
 import base64
 from datetime import date, datetime
 
-from .common import BaseClient, TemporaryError
+from .common import ApiError, BaseClient, CreationUnknown, TemporaryError
 
 ENVIRONMENT_URLS = {
     "preprod": "https://preprod-apiecologic.e-reparateur.eco/api/v1/ecosupport/",
@@ -35,6 +35,32 @@ STATUS_REFUSED = "Refusé"
 STATUS_PAYMENT_ACCEPTED = "Remboursement accepté"
 STATUS_CLOSED = "Clôturée"
 
+# The claim's documents (their kinds on the Odoo side) onto their DocumentType
+DOCUMENT_KIND_TYPES = {"invoice": DOCUMENT_TYPE_INVOICE, "nameplate": DOCUMENT_TYPE_NAMEPLATE,
+                       "device_picture": DOCUMENT_TYPE_PRODUCT_PICTURE,
+                       "consumer_validation": DOCUMENT_TYPE_CONSUMER_VALIDATION}
+# How the validation errors may name a document (its DocumentType, or a French word): the ones named are attached
+# again when the claim is corrected. The API does not document how a refused document is named.
+DOCUMENT_WORDS = {
+    "invoice": ("invoice", "facture"),
+    "nameplate": ("nameplate", "plaque", "signalétique"),
+    "device_picture": ("productpicture", "photo du produit", "photo de l'appareil"),
+    "consumer_validation": ("consumervalidation", "validation du consommateur", "validation manuscrite",
+                            "consentement"),
+}
+# LastStatus, by its beginning (lower case), onto the claim's states; the v2 codes and labels likewise (spec
+# §2.7). "Remboursement accepté" is accepted for payment (not paid); "Clôturée" only says Ecologic has finished
+# with the claim: the money is known from the remittance.
+REMOTE_STATES = (
+    ("dossier incomplet", "sending"), ("a finaliser", "sending"),
+    ("en attente", "sent"), ("waiting", "sent"), ("arbitration", "sent"),
+    ("accepté", "approved"), ("accepted", "approved"), ("valid", "approved"), ("remboursement accepté", "approved"),
+    ("clôturée", "closed"), ("closedaccepted", "closed"),
+    ("refusé", "rejected"), ("refused", "rejected"), ("notvalid", "rejected"), ("notconform", "rejected"),
+    ("non conforme", "rejected"),
+    ("annulé", "cancel"), ("cancelled", "cancel"),
+)
+
 # Start of the validation error that stays until the required files are attached (spec §2.6)
 ATTACHMENTS_REQUIRED_MESSAGE = "Des pièces jointes sont requises"
 
@@ -54,6 +80,20 @@ def validation_errors(data, ignore_attachments=False):
             continue
         errors.append({"field": error.get("Field") or "", "message": message})
     return errors
+
+
+def named_documents(data):
+    """The kinds of the documents that the ``ValidationErrors`` of a ResponseData name (all of them, warnings
+    included), in the order of :data:`DOCUMENT_WORDS`."""
+    text = " ".join(f"{e.get('Field') or ''} {e.get('ErrorMessage') or ''}"
+                    for e in (data or {}).get("ValidationErrors") or []).casefold()
+    return [kind for kind, words in DOCUMENT_WORDS.items() if any(word in text for word in words)]
+
+
+def claim_errors(data):
+    """What a person is to correct: {"errors": the blocking ValidationErrors but the attachments still to come,
+    "documents": the kinds of the documents they name}."""
+    return {"errors": validation_errors(data, ignore_attachments=True), "documents": named_documents(data)}
 
 
 def _coded(items):
@@ -84,6 +124,11 @@ class EcologicClient(BaseClient):
     """
 
     organism = "Ecologic"
+    # No public sandbox: its pre-production stands in for it.
+    environment_urls = dict(ENVIRONMENT_URLS, sandbox=ENVIRONMENT_URLS["preprod"])
+    file_types = DOCUMENT_KIND_TYPES
+    remote_states = REMOTE_STATES
+    corrects_claims = True
 
     def __init__(self, base_url, api_key, **kwargs):
         super().__init__(base_url, **kwargs)
@@ -100,9 +145,12 @@ class EcologicClient(BaseClient):
         params = {key: _format_date(value) for key, value in (params or {}).items() if value is not None}
         envelope = self._request(method, route, params=params, json=body, headers=headers)
         if not isinstance(envelope, dict):
-            raise TemporaryError("Réponse inattendue d'Ecologic : l'enveloppe ResponseData est absente.",
+            raise TemporaryError(self._("Unexpected answer from Ecologic: the ResponseData envelope is missing."),
                                  payload=envelope)
         return envelope.get("ResponseData")
+
+    def check_connection(self):
+        return self._("%(count)s repair site(s) attached to this key.", count=len(self.get_repair_sites()))
 
     # ---------------------------------------------------------- reference
     def get_brands(self):
@@ -202,3 +250,64 @@ class EcologicClient(BaseClient):
     def get_support_request_status(self, request_id):
         """Status of a support request (ResponseData)."""
         return self._call("GET", "getsupportrequestStatus", params={"requestId": request_id})
+
+    # ------------------------------------------------------- a claim's steps
+    def make_claim(self, job, report):
+        """``job["create"]``: the keyword arguments of :meth:`create_claim`. A claim is made from a support
+        request (``job["request_id"]``, made first when None and ``job["use_requests"]``), whose status tells the
+        ClaimId made from it: a creation whose answer was lost (``job["look_up"]``) is looked up there; when none
+        is found, it is made again only if ``job["lookup_trusted"]`` (that status has been seen to tell the
+        claim), else :class:`CreationUnknown` is raised."""
+        create, request_id = job["create"], job.get("request_id")
+        if job["look_up"]:
+            if not request_id:
+                raise CreationUnknown()
+            claim_id = (self.get_support_request_status(request_id) or {}).get("ClaimId")
+            if claim_id:
+                answer = self.get_claim_status(int(claim_id)) or {}
+                report("created", job["id"], {"ref": str(claim_id), "status": answer.get("LastStatus"),
+                                              "answer": answer, "found": True, "trusted": True,
+                                              "errors": claim_errors(answer)["errors"]})
+                return str(claim_id)
+            if not job["lookup_trusted"]:
+                raise CreationUnknown()
+        if not request_id and job.get("use_requests"):
+            try:
+                request = self.create_support_request(create["body"], create["repair_end_date"],
+                                                      create["repair_site_id"], create["quote_number"])
+            except TemporaryError as error:
+                error.unprocessed = True  # no claim was asked for
+                raise
+            request_id = (request or {}).get("RequestId")
+            if request_id:
+                report("request", job["id"], {"request_id": request_id})
+        answer = self.create_claim(request_id=request_id, **create)
+        ref = str(answer["ClaimId"])
+        trusted = job["lookup_trusted"]
+        if request_id and not trusted:
+            # Does the support request's status tell the claim made from it? Then a lost creation can be found.
+            try:
+                trusted = str((self.get_support_request_status(request_id) or {}).get("ClaimId")) == ref
+            except ApiError:
+                trusted = False
+        report("created", job["id"], {"ref": ref, "status": answer.get("LastStatus"), "answer": answer,
+                                      "found": False, "trusted": trusted, "errors": claim_errors(answer)["errors"]})
+        return ref
+
+    def attach(self, ref, document):
+        self.attach_file(int(ref), document["name"], document["extension"], self.file_types[document["kind"]],
+                         document["content"])
+
+    def submit(self, job, ref):
+        """A claim Ecologic found errors in (``job["update"]``: the keyword arguments of :meth:`update_claim`) is
+        corrected and submitted at once; a submit answered ``IsValid: false`` is refused."""
+        if job["update"]:
+            answer = self.update_claim(int(ref), submit=True, **job["update"])
+        else:
+            answer = self.submit_claim(int(ref))
+        refused = None if answer.get("IsValid", True) else claim_errors(answer)
+        return {"answer": answer, "status": answer.get("LastStatus"), "refused": refused}
+
+    def read_claim(self, ref):
+        details = self.get_claim_status(int(ref)) or {}
+        return dict(claim_errors(details), status=details.get("LastStatus"), reason=details.get("Comment"))

@@ -2,7 +2,7 @@
 
 import time
 
-from .common import AuthenticationError, BaseClient
+from .common import ApiError, AuthenticationError, BaseClient
 
 ENVIRONMENT_URLS = {
     "sandbox": "https://sandbox-api-reparateurs.ecosystem.eco",
@@ -27,6 +27,17 @@ STATUS_CANCELLED = "Annulé"
 STATUSES = (STATUS_DRAFT, STATUS_SENT, STATUS_SENT_CONFIRMING, STATUS_APPROVED, STATUS_PAID, STATUS_REJECTED,
             STATUS_CANCELLED)
 
+# The claim's documents (their kinds on the Odoo side) onto the FileType of their slot
+DOCUMENT_FILE_TYPES = {"invoice": FILE_TYPE_INVOICE, "nameplate": FILE_TYPE_SERIAL_TAG,
+                       "device_picture": FILE_TYPE_DEVICE_PICTURE, "consumer_validation": FILE_TYPE_CLAIM_REQUEST}
+# The statuses, by their beginning (lower case), onto the claim's states. "Remboursement effectué" only says
+# ecosystem has finished with the claim: the money is known from the remittance.
+REMOTE_STATES = (
+    ("en cours de création", "sending"), ("envoyé", "sent"), ("approuvé", "approved"),
+    ("remboursement effectué", "closed"), ("rejeté", "rejected"), ("annulé", "cancel"),
+)
+
+# A file slot cannot be uploaded twice; a draft missing a file is not confirmed (spec §1.5)
 ERROR_MISSING_ATTACHMENT = "PIECE_JOINTE_MANQUANTE"
 ERROR_FILE_TYPE_EXISTS = "TYPE_DE_FICHIER_EXISTANT"
 
@@ -44,6 +55,10 @@ class EcosystemClient(BaseClient):
 
     organism = "ecosystem"
     permanent_codes = frozenset({ERROR_MISSING_ATTACHMENT, ERROR_FILE_TYPE_EXISTS})
+    environment_urls = ENVIRONMENT_URLS
+    file_types = DOCUMENT_FILE_TYPES
+    remote_states = REMOTE_STATES
+    withdraws_drafts = True
 
     def __init__(self, base_url, username, password, **kwargs):
         super().__init__(base_url, **kwargs)
@@ -73,8 +88,8 @@ class EcosystemClient(BaseClient):
         try:
             data = self._request("POST", "login", json={"username": self.username, "password": self.password})
         except AuthenticationError as exc:
-            exc.message = ("Identifiants ecosystem refusés : vérifiez le nom d'utilisateur et le mot de passe de "
-                           "l'API (HTTP %s)." % exc.status_code)
+            exc.message = self._("ecosystem refused the credentials: check the API user name and password "
+                                 "(HTTP %(status)s).", status=exc.status_code)
             exc.args = (exc.message,)
             raise
         data = data or {}
@@ -87,6 +102,10 @@ class EcosystemClient(BaseClient):
         self.repairer_ids = [str(r) for r in data.get("AllowedRepairer") or []]
         self.is_intermediary = bool(data.get("isIntermediary"))
         return data
+
+    def check_connection(self):
+        self.login()
+        return self._("Repairer accounts: %(accounts)s", accounts=", ".join(self.repairer_ids) or self._("none"))
 
     def _token(self):
         if not self.token or time.monotonic() >= self.token_expires_at:
@@ -160,3 +179,35 @@ class EcosystemClient(BaseClient):
     def delete_claim(self, claim_id):
         """Delete a draft claim (only possible while "En cours de création")."""
         self._call("DELETE", "reimbursement-claims/%s" % claim_id, expect_json=False)
+
+    # ------------------------------------------------------- a claim's steps
+    def make_claim(self, job, report):
+        """``job["create"]``: the keyword arguments of :meth:`new_claim`. A creation whose answer was lost
+        (``job["look_up"]``) is first looked for among the account's claims by our reference."""
+        found = job["look_up"] and next((c for c in self.list_claims()
+                                         if c.get("PurchaseOrderByCustomer") == job["reference"]), None)
+        answer = found or self.new_claim(**job["create"])
+        ref = str(answer["ReimbursementClaimID"])
+        report("created", job["id"], {"ref": ref, "status": answer.get("RequestStatus"), "answer": answer,
+                                      "found": bool(found), "errors": []})
+        return ref
+
+    def attach(self, ref, document):
+        self.upload_file(ref, document["name"], self.file_types[document["kind"]], document["content"],
+                         document.get("mimetype") or "application/octet-stream")
+
+    def submit(self, job, ref):
+        answer = self.confirm_claim(ref)
+        return {"answer": answer, "status": answer.get("RequestStatus"), "refused": None}
+
+    def read_claim(self, ref):
+        details = self.get_claim(ref)
+        return {"status": details.get("RequestStatus"),
+                "reason": details.get("RejectReason") or details.get("RequestStatus"), "errors": [],
+                "documents": []}
+
+    def draft_unusable(self, error):
+        """A document slot filled already, or one missing: the draft cannot be completed; a 404: it is gone
+        (deleted by an attempt whose answer was lost)."""
+        return isinstance(error, ApiError) and (
+            error.code in (ERROR_FILE_TYPE_EXISTS, ERROR_MISSING_ATTACHMENT) or error.status_code == 404)

@@ -7,7 +7,7 @@ from . import qualirepar_bonus_scale
 from . import qualirepar_repair_code
 from . import qualirepar_brand
 from . import qualirepar_repair_site
-from . import qualirepar_business_sheet
+from . import qualirepar_fiche_label
 from . import product_category
 from . import product_template
 from . import res_company
@@ -16,6 +16,7 @@ from . import repair_order
 from . import hr_resume_line
 from . import calendar_event
 from . import hr_employee
+from . import hr_employee_public
 from . import repair_order_technician
 from . import repair_order_onsite
 from . import qualirepar_control_point_template
@@ -25,6 +26,7 @@ from . import repair_order_decision
 from . import repair_order_bonus
 from . import stock_move
 from . import stock_move_line
+from . import purchase_order
 from . import purchase_order_line
 from . import sale_order
 from . import sale_order_line
@@ -39,9 +41,11 @@ from . import qualirepar_claim_check
 from . import ir_actions_report
 from . import qualirepar_claim_documents
 from . import qualirepar_claim_transmission
+from . import qualirepar_claim_remote
 from . import qualirepar_claim_payload
 from . import repair_order_portal
 from . import repair_order_survey
+from . import survey_user_input
 from . import qualirepar_product_document
 from . import repair_order_document
 from . import repair_order_sms
@@ -50,3 +54,5 @@ from . import res_partner_sms
 from . import repair_order_parts
 from . import stock_lot
 from . import repair_order_booking
+from . import repair_order_terminal
+from . import repair_order_planning

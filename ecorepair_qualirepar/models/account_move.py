@@ -107,12 +107,22 @@ class AccountMove(models.Model):
                     "why": message or ""}))
 
     def _post(self, soft=True):
+        """The bonus entries of the invoices are posted with them, in the same batch (one numbering, balance
+        check and rank update), then matched with them, and the claims opened."""
         self._qualirepar_check_bonus()
-        posted = super()._post(soft)
-        invoices = posted.filtered(lambda m: m.move_type == "out_invoice" and not m.qualirepar_bonus_move_id)
-        invoices._qualirepar_post_bonus()
+        entries = self._qualirepar_draft_bonus_entries(soft)
+        posted = super(AccountMove, self | entries)._post(soft)
+        entries &= posted
+        entries._qualirepar_open_claims()
+        posted -= entries
         posted.filtered(lambda m: m.move_type == "out_refund")._qualirepar_reverse_bonus()
         return posted
+
+    def _hash_moves(self, **kwargs):
+        """The labels of a bonus entry name its invoice, numbered in the same posting: they are written once the
+        numbers are given, before a journal that secures its entries on posting hashes them."""
+        self._qualirepar_label_bonus_entries()
+        return super()._hash_moves(**kwargs)
 
     def _invoice_paid_hook(self):
         """Paid: its claims are sent now (a job each, queued as the payment commits), not at the next run of the
@@ -130,9 +140,11 @@ class AccountMove(models.Model):
                                        self.company_id.name))
         return journal
 
-    def _qualirepar_bonus_entry(self, bonuses, sign, label):
-        """Post the entry moving ``bonuses`` ({repair: amount}) between the customer's receivable and the
-        organisms' (``sign`` 1: the organism owes, -1: back to the customer) and return it."""
+    def _qualirepar_bonus_entry_values(self, bonuses, sign, date, journal=None):
+        """The values of the entry moving ``bonuses`` ({repair: amount}) between the customer's receivable and
+        the organisms' (``sign`` 1: the organism owes, -1: back to the customer), on ``date``, in ``journal``
+        (the company's miscellaneous journal by default). Its labels name this move once numbered
+        (_qualirepar_label_bonus_entries)."""
         self.ensure_one()
         company = self.company_id
         if not company.qualirepar_bonus_account_id:
@@ -143,51 +155,93 @@ class AccountMove(models.Model):
         for repair, amount in bonuses.items():
             partner = repair.qualirepar_product_type_id.backend_id.partner_id
             lines.append(Command.create({
-                "name": self.env._("Bonus réparation QualiRépar (%(organism)s) %(invoice)s",
-                                   organism=partner.name, invoice=self.name),
                 "account_id": company.qualirepar_bonus_account_id.id,
                 "partner_id": partner.id,
                 "balance": sign * amount,
+                "currency_id": company.currency_id.id,
                 "qualirepar_is_bonus": True,
                 "qualirepar_bonus_partner_id": partner.id,
                 "qualirepar_repair_id": repair.id,
                 "analytic_distribution": False,  # a transfer between two receivables: no analytic
             }))
         lines.append(Command.create({
-            "name": label, "account_id": receivable.id, "partner_id": self.commercial_partner_id.id,
-            "balance": -sign * sum(bonuses.values()), "analytic_distribution": False,
+            "account_id": receivable.id, "partner_id": self.commercial_partner_id.id,
+            "balance": -sign * sum(bonuses.values()), "currency_id": company.currency_id.id,
+            "analytic_distribution": False,
         }))
-        # The entry is the invoice's: its chatter is the invoice's, no creation message or tracking of its own.
-        entry = self.env["account.move"].sudo().with_context(tracking_disable=True).create({
-            "move_type": "entry", "journal_id": self._qualirepar_bonus_journal().id, "date": self.date,
-            "ref": label, "currency_id": company.currency_id.id, "line_ids": lines,
-            "qualirepar_bonus_invoice_id": self.id,
-        })
-        entry.action_post()
-        (entry.line_ids.filtered(lambda l: l.account_id == receivable)
-         | self.line_ids.filtered(lambda l: l.account_id == receivable and not l.reconciled)).reconcile()
-        return entry
+        journal = journal or self._qualirepar_bonus_journal()
+        values = {"move_type": "entry", "journal_id": journal.id, "date": date, "line_ids": lines,
+                  "qualirepar_bonus_invoice_id": self.id}
+        if journal.currency_id and journal.currency_id != company.currency_id:
+            values["currency_id"] = company.currency_id.id  # the bonus is in the company's currency
+        return values
 
-    def _qualirepar_post_bonus(self):
-        """The organism pays its part of the invoice: the bonus entry, then one claim per repaired device."""
+    def _qualirepar_create_bonus_entries(self, values):
+        """The draft bonus entries of ``values``: balanced by construction (checked again when posted); the
+        entry is the invoice's, its chatter is the invoice's: no creation message or tracking of its own."""
+        return self.env["account.move"].sudo().with_context(
+            check_move_validity=False, skip_invoice_sync=True, tracking_disable=True).create(values)
+
+    def _qualirepar_draft_bonus_entries(self, soft):
+        """The bonus entries of the invoices about to be posted, in draft (dated as the invoice)."""
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "draft"
+                                 and not m.qualirepar_bonus_move_id)
         values = []
-        for move in self:
-            bonuses = move._qualirepar_bonuses()
+        journals = {}  # one lookup per company for the invoices posted together
+        for invoice in invoices:
+            bonuses = invoice._qualirepar_bonuses()
             if not bonuses:
                 continue
-            entry = move._qualirepar_bonus_entry(
-                bonuses, 1, self.env._("Bonus réparation deducted from %s", move.name))
-            for line in entry.line_ids.filtered("qualirepar_is_bonus"):
-                repair = line.qualirepar_repair_id
-                values.append({
-                    "invoice_id": move.id,
-                    "bonus_line_id": line.id,
-                    "repair_id": repair.id,
-                    "backend_id": repair.qualirepar_product_type_id.backend_id.id,
-                    "partner_id": line.partner_id.id,
-                    "amount": line.balance,
-                    "company_id": move.company_id.id,
-                })
+            # The date posting gives the invoice: its invoice date, today when it has none.
+            today = fields.Date.context_today(invoice)
+            day = invoice.invoice_date or today
+            if soft and day > today:
+                continue  # posted at its date by Odoo's scheduled action, with its entry then
+            if invoice.company_id not in journals:
+                journals[invoice.company_id] = invoice._qualirepar_bonus_journal()
+            values.append(invoice._qualirepar_bonus_entry_values(bonuses, 1, day, journals[invoice.company_id]))
+        return self._qualirepar_create_bonus_entries(values) if values else self.browse()
+
+    def _qualirepar_label_bonus_entries(self):
+        """Name the invoice in the labels of its bonus entries not labelled yet, once both are numbered."""
+        # Labels are not tracked: the entry has no chatter of its own (see _qualirepar_create_bonus_entries).
+        for entry in self.filtered(lambda m: m.qualirepar_bonus_invoice_id and not m.ref).with_context(
+                tracking_disable=True):
+            invoice = entry.qualirepar_bonus_invoice_id
+            if not invoice.name or invoice.name == "/":
+                continue
+            if invoice.move_type == "out_refund":
+                label = self.env._("Bonus réparation taken back by %s", invoice.name)
+            else:
+                label = self.env._("Bonus réparation deducted from %s", invoice.name)
+            entry.ref = label
+            bonus_items = entry.line_ids.filtered("qualirepar_is_bonus")
+            (entry.line_ids - bonus_items).name = label
+            for organism, items in bonus_items.grouped("partner_id").items():
+                items.name = self.env._("Bonus réparation QualiRépar (%(organism)s) %(invoice)s",
+                                        organism=organism.name, invoice=invoice.name)
+
+    def _qualirepar_receivable_items(self):
+        return self.line_ids.filtered(lambda l: l.account_type == "asset_receivable" and not l.reconciled)
+
+    def _qualirepar_open_claims(self):
+        """These posted bonus entries are matched with their invoices (one reconciliation), then the organism
+        is claimed each bonus: one claim per repaired device, checked now."""
+        self.env["account.move.line"]._reconcile_plan([
+            entry.line_ids.filtered(lambda l: l.account_type == "asset_receivable")
+            | entry.qualirepar_bonus_invoice_id._qualirepar_receivable_items()
+            for entry in self])
+        values = [{
+            "invoice_id": entry.qualirepar_bonus_invoice_id.id,
+            "bonus_line_id": line.id,
+            "repair_id": line.qualirepar_repair_id.id,
+            "backend_id": line.qualirepar_repair_id.qualirepar_product_type_id.backend_id.id,
+            "partner_id": line.partner_id.id,
+            "amount": line.balance,
+            "company_id": entry.company_id.id,
+        } for entry in self for line in entry.line_ids if line.qualirepar_is_bonus]
+        if not values:
+            return self.env["qualirepar.claim"]
         # The claim's history starts with what its checks say, not with a message that it was made.
         return self.env["qualirepar.claim"].sudo().with_context(
             mail_create_nolog=True, mail_create_nosubscribe=True).create(values)
@@ -209,9 +263,11 @@ class AccountMove(models.Model):
                     "This credit note is for part of the invoice: the bonus réparation stays claimed. Credit "
                     "the whole invoice to take it back from the eco-organism."))
                 continue
-            entry = refund._qualirepar_bonus_entry(
-                {claim.repair_id: claim.amount for claim in claims}, -1,
-                self.env._("Bonus réparation taken back by %s", refund.name))
+            entry = refund._qualirepar_create_bonus_entries([refund._qualirepar_bonus_entry_values(
+                {claim.repair_id: claim.amount for claim in claims}, -1, refund.date)])
+            entry.action_post()
+            (entry.line_ids.filtered(lambda l: l.account_type == "asset_receivable")
+             | refund._qualirepar_receivable_items()).reconcile()
             for claim, line in zip(claims, entry.line_ids.filtered("qualirepar_is_bonus")):
                 if not claim.bonus_line_id.reconciled:
                     (line | claim.bonus_line_id).reconcile()

@@ -8,7 +8,7 @@ BONUS_ITEM_FIELDS = {"account_id", "partner_id", "debit", "credit", "balance", "
 
 class AccountMoveLine(models.Model):
     """The bonus item: the eco-organism's receivable on 467100, with the organism as partner, one per repaired
-    device, in the bonus entry of the invoice (account.move._qualirepar_bonus_entry)."""
+    device, in the bonus entry of the invoice (account.move._qualirepar_bonus_entry_values)."""
 
     _name = "account.move.line"
     _inherit = ["account.move.line", "qualirepar.guarded.mixin"]

@@ -26,9 +26,14 @@ class AccountMove(models.Model):
         if legacy:  # an invoice of an earlier version, printed again: its bonus is a line Odoo's totals deduct
             bonuses = [(line.name, -line.price_total) for line in legacy]
             added = sum(amount for _label, amount in bonuses)
-            tax_totals = dict(tax_totals, base_amount_currency=tax_totals["base_amount_currency"] + added,
-                              total_amount_currency=tax_totals["total_amount_currency"] + added)
-        return qualirepar_report_totals(tax_totals, bonuses, self.currency_id)
+            tax_totals = dict(
+                tax_totals,
+                base_amount_currency=tax_totals["base_amount_currency"] + added,
+                total_amount_currency=tax_totals["total_amount_currency"] + added,
+                subtotals=[dict(subtotal, base_amount_currency=subtotal["base_amount_currency"] + added)
+                           for subtotal in tax_totals["subtotals"]],
+            )
+        return qualirepar_report_totals(tax_totals, bonuses, refund=self.move_type in ("out_refund", "in_refund"))
 
     def _qualirepar_operation_scopes(self):
         """What the repair invoice sells, for l10n_fr's "Operation type": "service" and/or "consu", from the

@@ -34,6 +34,8 @@ class ProductCategory(models.Model):
         PART_ORIGINS, string="Origin of its parts",
         help="The origin given to the spare parts created in this category (new, used, circular economy): used and "
         "PIEC parts are products of their own, kept in their own category and location.")
+    qualirepar_document_ids = fields.One2many(
+        "qualirepar.product.document", "categ_id", string="Repair documents")
 
     @api.constrains("qualirepar_product_type_ids")
     def _check_qualirepar_product_types(self):

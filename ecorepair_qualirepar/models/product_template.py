@@ -33,6 +33,10 @@ class ProductTemplate(models.Model):
         string="On the shop's price notice",
         help="Listed with its price incl. VAT on the notice of repair prices displayed in the shop "
         "(arrêté 83-50/A).")
+    qualirepar_online_booking = fields.Boolean(
+        string="Bookable online", help="Offered on the public booking page (its name only is shown).")
+    qualirepar_document_ids = fields.One2many(
+        "qualirepar.product.document", "product_tmpl_id", string="Repair documents")
 
     @api.depends("categ_id.qualirepar_part_origin")
     def _compute_qualirepar_part_origin(self):

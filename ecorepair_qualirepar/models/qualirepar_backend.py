@@ -8,14 +8,12 @@ from odoo import _, api, fields, models
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.exceptions import UserError
 
-from ..clients import ApiError, EcologicClient, EcosystemClient
-from ..clients import ecologic as ecologic_api
-from ..clients import ecosystem as ecosystem_api
+from ..clients import CLIENTS, ApiError, EcologicClient, EcosystemClient
 from .qualirepar_access import MANAGER, check_role
 
 _logger = logging.getLogger(__name__)
 
-ORGANISMS = [("ecosystem", "ecosystem"), ("ecologic", "Ecologic")]
+ORGANISMS = [(organism, client.organism) for organism, client in CLIENTS.items()]
 # The type of the activity asking the manager to correct a connection.
 CONNECTION_ACTIVITY = "ecorepair_qualirepar.mail_activity_connection_refused"
 # The organism itself cannot be reached: recorded on the connection once this many calls in a row (whatever the
@@ -24,11 +22,6 @@ CONNECTION_ACTIVITY = "ecorepair_qualirepar.mail_activity_connection_refused"
 UNREACHABLE_ACTIVITY = "ecorepair_qualirepar.mail_activity_organism_unreachable"
 UNREACHABLE_FAILURES, UNREACHABLE_WINDOW = 5, timedelta(minutes=5)
 ACTIVITIES = {"refused": CONNECTION_ACTIVITY, "unreachable": UNREACHABLE_ACTIVITY}
-ENVIRONMENT_URLS = {
-    "ecosystem": ecosystem_api.ENVIRONMENT_URLS,
-    # Ecologic has no public sandbox: its pre-production stands in for it.
-    "ecologic": dict(ecologic_api.ENVIRONMENT_URLS, sandbox=ecologic_api.ENVIRONMENT_URLS["preprod"]),
-}
 
 
 class QualireparBackend(models.Model):
@@ -99,7 +92,7 @@ class QualireparBackend(models.Model):
     def _compute_base_url(self):
         for backend in self:
             if backend.organism and backend.environment:
-                backend.base_url = ENVIRONMENT_URLS[backend.organism][backend.environment]
+                backend.base_url = CLIENTS[backend.organism].environment_urls[backend.environment]
 
     @api.depends("organism")
     def _compute_partner_id(self):
@@ -116,16 +109,18 @@ class QualireparBackend(models.Model):
                 backend[field] = counts.get(backend, 0)
 
     def _get_client(self):
-        """The API client of this connection, with its credentials (read as superuser)."""
+        """The API client of this connection, with its credentials (read as superuser), writing its messages in
+        the language of the environment."""
         self.ensure_one()
         backend = self.sudo()
+        options = {"timeout": backend.timeout, "translate": self.env._}
         if backend.organism == "ecosystem":
             if not (backend.username and backend.password):
                 raise UserError(_("Enter the ecosystem API user name and password of the connection “%s”.", self.name))
-            return EcosystemClient(backend.base_url, backend.username, backend.password, timeout=backend.timeout)
+            return EcosystemClient(backend.base_url, backend.username, backend.password, **options)
         if not backend.api_key:
             raise UserError(_("Enter the Ecologic API key of the connection “%s”.", self.name))
-        return EcologicClient(backend.base_url, backend.api_key, timeout=backend.timeout)
+        return EcologicClient(backend.base_url, backend.api_key, **options)
 
     @contextmanager
     def _qualirepar_bookkeeping(self):
@@ -224,12 +219,7 @@ class QualireparBackend(models.Model):
         self.ensure_one()
         client = self._get_client()
         try:
-            if self.organism == "ecosystem":
-                client.login()
-                detail = _("Repairer accounts: %s", ", ".join(client.repairer_ids) or _("none"))
-            else:
-                sites = client.get_repair_sites()
-                detail = _("%s repair site(s) attached to this key.", len(sites))
+            detail = client.check_connection()
         except ApiError as error:
             raise UserError(_("Connection to %(name)s failed.\n%(error)s",
                               name=self.name, error=self._error_message(error))) from error

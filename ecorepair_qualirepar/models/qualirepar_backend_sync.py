@@ -6,6 +6,8 @@ import unicodedata
 from odoo import Command, api, fields, models
 from odoo.tools import float_compare
 
+from ..clients.ecologic import ECO_ORGANIZATION_ECOLOGIC
+
 
 def _ecosystem_flag(value):
     """ecosystem's ``isEcosystemBrand`` (a boolean, or its text): True, False, or None when absent."""
@@ -40,7 +42,7 @@ class QualireparBackend(models.Model):
     _inherit = "qualirepar.backend"
 
     eco_organization_code = fields.Integer(
-        string="Ecologic's EcoOrganizationId", default=44,
+        string="Ecologic's EcoOrganizationId", default=ECO_ORGANIZATION_ECOLOGIC,
         help="The EcoOrganizationId by which Ecologic's API names itself in calculateecosupport's answer: "
         "another value means the brand and product are ecosystem's. 44 comes from one unverified source: "
         "check it against a brand of yours in pre-production.")
@@ -123,10 +125,11 @@ class QualireparBackend(models.Model):
     # Entry point
     # ------------------------------------------------------------------
     def _sync_reference_data(self):
-        """Fetch the organism's reference data and store it. Raises ApiError when the API fails."""
+        """Fetch the organism's reference data and store it (``_sync_<organism>``). Raises ApiError when the API
+        fails."""
         self.ensure_one()
         client = self._get_client()
-        warning = self._sync_ecosystem(client) if self.organism == "ecosystem" else self._sync_ecologic(client)
+        warning = getattr(self, f"_sync_{self.organism}")(client)
         values = {"last_sync_date": fields.Datetime.now()}
         if self.last_sync_error:
             values["last_sync_error"] = False
@@ -264,12 +267,12 @@ class QualireparBackend(models.Model):
             }
             for place in partner.get("RepairPlaces") or []
         ])
-        self._sync_model("qualirepar.business.sheet", [("backend_id", "=", self.id)], ("backend_id", "sheet_type"), [
+        self._sync_model("qualirepar.fiche.label", [("backend_id", "=", self.id)], ("backend_id", "sheet_type"), [
             {
                 "backend_id": self.id,
                 "sheet_type": _api_text(sheet["Type"]),
                 "fiche_metier_id": links[_api_text(sheet["Type"])].id if _api_text(sheet["Type"]) in links else False,
-                "number_id": _api_text(sheet.get("NumberId")),
+                "label_number": _api_text(sheet.get("NumberId")),
                 "name": _api_text(sheet.get("Description")),
                 "institution": _api_text(sheet.get("Institution")),
                 "valid_from": _api_date(sheet.get("ValidFrom")),

@@ -142,17 +142,20 @@ class QualireparClaim(models.Model):
         the customer's document and the chatter is the add-on's to change."""
         names = {name for name in vals.keys() & self._fields.keys()
                  if name not in EDITABLE_FIELDS and not name.startswith(("message_", "activity_"))}
-        if not self:
-            return {name for name in names if vals[name]}
-        return self._qualirepar_changed(vals, names)
+        changes = {name for name in names if vals[name]} if not self else self._qualirepar_changed(vals, names)
+        return self._qualirepar_document_origin_unguarded(vals, changes)
 
+    # create and write are overridden here only, calling the steps of each concern (qualirepar_claim_<concern>.py):
+    # the values before super(), the effects after it.
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].with_company(vals.get("company_id")).next_by_code(
                     "qualirepar.claim") or "/"
-        return super().create(vals_list)
+        claims = super().create(vals_list)
+        claims._qualirepar_check_at_create()
+        return claims
 
     @api.depends("backend_id.organism", "repair_id.qualirepar_organism")
     def _compute_organism(self):
@@ -178,9 +181,10 @@ class QualireparClaim(models.Model):
             claim.amount_to_refund = -sum(items.mapped("amount_residual")) if claim.state == "to_refund" else 0.0
 
     def write(self, vals):
+        vals = self._qualirepar_document_origin_vals(vals)
         if vals.get("state") == "sent" and "sent_date" not in vals:
             for claim in self.filtered(lambda c: not c.sent_date):
-                super(QualireparClaim, claim).write({"sent_date": fields.Date.context_today(claim)})
+                claim.write({"sent_date": fields.Date.context_today(claim)})
         return super().write(vals)
 
     def _record_payment(self, amount, date, reference, move, credit):
@@ -257,6 +261,7 @@ class QualireparClaim(models.Model):
         for claim in self.filtered(lambda c: c.state != "cancel"):
             claim.sudo().write({"state": "cancel", "remote_cancel_pending": bool(claim.remote_ref) and (
                 claim.state in STATES_BEFORE_SENDING) and not claim.remote_closed})
+        self._qualirepar_enqueue_withdrawals()
 
     def _qualirepar_refresh_bonus(self):
         """Ask the organism for the bonus of the claim's repair on the invoice date (Ecologic

@@ -1,5 +1,6 @@
 import logging
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -26,29 +27,35 @@ class QualireparClaim(models.Model):
         string="To fix before sending (with links)", readonly=True, copy=False, sanitize=True,
         help="The issues found, each with a link to the record where it is fixed.")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        claims = super().create(vals_list)
+    def _qualirepar_check_at_create(self):
+        """The new claims checked and filed (at their creation)."""
         # The state the check files the claim in is its first state (Odoo tracks no value at creation), and
-        # claims are made while an invoice is posted: a check that fails must not stop the posting.
-        filed = claims.with_context(mail_notrack=True)
-        if not claims:  # (an entry posted without a bonus) no savepoint: it would run the pre-commit hooks
-            return claims
+        # claims are made while an invoice is posted: a check that fails must not stop the posting. The checks
+        # read and file the claim: an error of theirs files it to fix; a database error is not hidden (no
+        # savepoint, which would flush the posting halfway).
+        filed = self.with_context(mail_notrack=True)
         try:
-            with self.env.cr.savepoint():
-                filed._qualirepar_apply_check()
+            filed._qualirepar_apply_check()
+        except psycopg2.Error:
+            raise
         except Exception:  # noqa: BLE001
-            _logger.exception("QualiRépar: the claims %s could not be checked", claims.ids)
+            _logger.exception("QualiRépar: the claims %s could not be checked", self.ids)
             filed.write({"state": "to_fix", **self._qualirepar_issue_values([self.env._(
                 "The claim could not be checked automatically; click Check.")])})
-        return claims
 
     def action_check(self):
-        self._qualirepar_apply_check()
+        """Checked again by a person: a creation whose answer was lost has been looked for on the organism's
+        site; without a reference entered, it is sent again."""
+        self._qualirepar_check_accountant()
+        claims = self.sudo()
+        claims._qualirepar_forget_lost_creation()
+        claims._qualirepar_apply_check()
         return True
 
     def _qualirepar_apply_check(self):
-        """Check the claims that can still change, and file them: "to fix" with the issues, or "to send"."""
+        """Check the claims that can still change, and file them: "to fix" with the issues, or "to send"; their
+        customer's document is first the repair's signed one when it has none better."""
+        self.filtered(lambda c: c.state in CHECKED_STATES)._qualirepar_attach_signed_document()
         claims = self.filtered(lambda c: c.state in CHECKED_STATES)
         if not claims:
             return
@@ -91,7 +98,7 @@ class QualireparClaim(models.Model):
             ("state", "not in", ("cancel", "rejected")),
             "|", ("repair_id.qualirepar_serial_key", "in", list(identifiers)),
             ("repair_id.qualirepar_imei", "in", list(identifiers)),
-        ])
+        ], order="id")  # not the claims' order: the new claims' invoice date is not to be written first
         result = {}
         for claim in self:
             device = {claim.repair_id.qualirepar_serial_key, claim.repair_id.qualirepar_imei} - {False}

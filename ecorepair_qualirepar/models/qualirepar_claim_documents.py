@@ -5,7 +5,6 @@ from odoo import api, fields, models
 from odoo.tools.mimetypes import guess_mimetype
 
 from .ir_actions_report import ONE_DOCUMENT, split_records
-from .qualirepar_claim_check import CHECKED_STATES
 
 # Marks the invoice PDF rendered once the invoice was paid (it shows the payments).
 PAID_INVOICE = "paid invoice"
@@ -55,22 +54,20 @@ class QualireparClaim(models.Model):
         orders = self.invoice_id.invoice_line_ids.sale_line_ids.order_id
         return orders.filtered(lambda o: o.signature and o.qualirepar_repair_id == self.repair_id)[:1]
 
-    def _qualirepar_guarded_changes(self, vals):
-        """A document attached by hand says so (its origin is the add-on's, written with it)."""
-        changes = super()._qualirepar_guarded_changes(vals)
+    def _qualirepar_document_origin_unguarded(self, vals, changes):
+        """``changes`` (guarded fields ``vals`` changes) but the origin of a document attached by hand, which
+        says so: the add-on's, written with it."""
         if "consumer_document" in vals and (vals.get("consumer_document_origin") or False) == (
                 "scan" if vals["consumer_document"] else False):
             changes.discard("consumer_document_origin")
         return changes
 
-    def write(self, vals):
+    def _qualirepar_document_origin_vals(self, vals):
+        """``vals`` (written) with the origin of the customer's document they give: attached by hand unless
+        said."""
         if "consumer_document" in vals and "consumer_document_origin" not in vals:
             vals = {**vals, "consumer_document_origin": "scan" if vals["consumer_document"] else False}
-        return super().write(vals)
-
-    def _qualirepar_apply_check(self):
-        self.filtered(lambda c: c.state in CHECKED_STATES)._qualirepar_attach_signed_document()
-        return super()._qualirepar_apply_check()
+        return vals
 
     def _qualirepar_attach_signed_document(self, renewed=False):
         """The repair's signed document (hand-back receipt, else intake slip) becomes the customer's document of

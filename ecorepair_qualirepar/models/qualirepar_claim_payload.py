@@ -31,6 +31,20 @@ class QualireparClaim(models.Model):
     def _qualirepar_repair_date(self):
         return fields.Date.to_date(self.repair_id.qualirepar_done_date) or self.invoice_date
 
+    def _qualirepar_claim_data(self):
+        """What the organism's client makes the claim from (its ``make_claim``), or corrects it with: the method
+        ``_qualirepar_claim_data_<organism>``."""
+        self.ensure_one()
+        return getattr(self, f"_qualirepar_claim_data_{self.organism}")()
+
+    def _qualirepar_claim_data_ecosystem(self):
+        """The keyword arguments of ecosystem's ``new_claim``."""
+        return {"payload": self._qualirepar_ecosystem_payload()}
+
+    def _qualirepar_claim_data_ecologic(self):
+        """The keyword arguments of Ecologic's ``create_claim`` and ``update_claim``."""
+        return dict(self._qualirepar_ecologic_params(), body=self._qualirepar_ecologic_body())
+
     def _qualirepar_ecosystem_payload(self):
         """ecosystem's NewClaim body."""
         self.ensure_one()

@@ -2,7 +2,7 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import split_every
 
@@ -10,7 +10,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.jobrunner import runner as job_runner
 from odoo.addons.queue_job.jobrunner.channels import ChannelManager
 
-from ..clients import ApiError, AuthenticationError, TemporaryError
+from ..clients import CLIENTS, ApiError, AuthenticationError, TemporaryError
 from ..clients import claims as claims_api
 from .qualirepar_access import ACCOUNTANT, check_role
 from .qualirepar_backend import ORGANISMS
@@ -42,23 +42,8 @@ PRECOMMIT_KEY = "qualirepar.claim.send"
 BATCH = 500
 # An invoice is paid for the organism once Odoo says it is in payment or paid.
 PAID_STATES = ("in_payment", "paid")
-# Ecologic's reminder, right after createclaim, that the documents are still to come: not a problem.
-ATTACHMENTS_PENDING = "pièces jointes"
-# ecosystem refuses a second upload of a document type, and confirms no claim with a document missing: a draft
-# whose upload was interrupted can only be deleted and made anew.
-ALREADY_UPLOADED = "TYPE_DE_FICHIER_EXISTANT"
-DOCUMENT_MISSING = "PIECE_JOINTE_MANQUANTE"
 # What records each kind of report of the calls (clients/claims.py).
 REPORTS = {"request": "_qualirepar_request_made", "created": "_qualirepar_created", "done": "_qualirepar_done"}
-# How the organism's validation errors may name a document (its DocumentType, or a French word): the ones named are
-# attached again when the claim is corrected. The API does not document how a refused document is named.
-DOCUMENT_WORDS = {
-    "invoice": ("invoice", "facture"),
-    "nameplate": ("nameplate", "plaque", "signalétique"),
-    "device_picture": ("productpicture", "photo du produit", "photo de l'appareil"),
-    "consumer_validation": ("consumervalidation", "validation du consommateur", "validation manuscrite",
-                            "consentement"),
-}
 
 
 def _organism_answered(error):
@@ -82,20 +67,23 @@ class QualireparClaim(models.Model):
         readonly=True, copy=False,
         help="Set before asking the organism to create the claim: if its answer is lost, the next attempt "
         "looks for the claim instead of creating a second one.")
-    remote_documents = fields.Char(readonly=True, copy=False, help="The documents the organism has received.")
-    remote_request_id = fields.Char(
+    remote_document_ids = fields.One2many(
+        "qualirepar.claim.remote.document", "claim_id", string="Documents at the organism", readonly=True,
+        copy=False, help="The documents the organism has received for its claim (none is uploaded twice), and those "
+        "its errors name (refused: they are sent again).")
+    remote_request_ref = fields.Char(
         string="Support request", readonly=True, copy=False,
         help="Ecologic's RequestId of the support request the claim is made from: a creation whose answer was lost "
         "is looked up through it.")
     submission_count = fields.Integer(
         readonly=True, copy=False, default=0,
         help="Remote claims abandoned before this one (rejected, or a draft that could not be completed).")
-    previous_remote_refs = fields.Char(string="Earlier references", readonly=True, copy=False)
+    previous_remote_ref_ids = fields.One2many(
+        "qualirepar.claim.previous.ref", "claim_id", string="Earlier references", readonly=True, copy=False,
+        help="The organism's references of the claims this one replaced (rejected, sent again as new claims).")
     reject_code = fields.Char(string="Rejection code", readonly=True, copy=False)
     reject_reason = fields.Char(string="Rejection reason", readonly=True, copy=False, tracking=True)
     validation_errors = fields.Text(string="Errors found by the organism", readonly=True, copy=False)
-    refused_documents = fields.Char(
-        readonly=True, copy=False, help="The documents the organism's errors name: they are sent again.")
     refused_documents_label = fields.Char(string="Documents refused", compute="_compute_refused_documents_label")
     remote_correction = fields.Boolean(
         readonly=True, copy=False,
@@ -115,11 +103,13 @@ class QualireparClaim(models.Model):
     job_error = fields.Text(string="Job's last error", compute="_compute_job_info")
     job_next_try = fields.Datetime(string="Next try", compute="_compute_job_info")
 
+    @api.depends("remote_document_ids.refused")
     def _compute_refused_documents_label(self):
         labels = self._qualirepar_document_labels()
         for claim in self:
+            refused = set(claim.remote_document_ids.filtered("refused").mapped("kind"))
             claim.refused_documents_label = ", ".join(
-                labels[kind] for kind in (claim.refused_documents or "").split(",") if kind in labels) or False
+                label for kind, label in labels.items() if kind in refused) or False
 
     def _qualirepar_document_labels(self):
         _ = self.env._
@@ -143,13 +133,10 @@ class QualireparClaim(models.Model):
         claims._qualirepar_enqueue("send")
         return True
 
-    def action_check(self):
-        """Checked again by a person: a creation whose answer was lost has been looked for on the organism's
-        site; without a reference entered, it is sent again."""
-        self._qualirepar_check_accountant()
-        claims = self.sudo()
-        claims.filtered(lambda c: not c.remote_ref and c.state == "to_fix").remote_create_started = False
-        return super(QualireparClaim, claims).action_check()
+    def _qualirepar_forget_lost_creation(self):
+        """Checked again by a person, a claim whose creation's answer was lost and which has no reference entered
+        is created again at the organism."""
+        self.filtered(lambda c: not c.remote_ref and c.state == "to_fix").remote_create_started = False
 
     def action_refresh_status(self):
         self._qualirepar_check_accountant()
@@ -169,15 +156,16 @@ class QualireparClaim(models.Model):
         for claim in self.sudo().filtered(lambda c: c.state == "rejected"):
             values = {"state": "to_send", "reject_code": False, "reject_reason": False, "validation_errors": False,
                       "last_error": False, "attempt_count": 0}
-            if claim.organism == "ecologic" and claim.backend_id.refused_claims_updatable:
+            if CLIENTS[claim.organism].corrects_claims and claim.backend_id.refused_claims_updatable:
                 values["remote_correction"] = True
             else:
-                values.update(remote_ref=False, remote_status=False, remote_documents=False, remote_correction=False,
-                              remote_request_id=False,
-                              refused_documents=False, remote_closed=False,
+                values.update(remote_ref=False, remote_status=False, remote_document_ids=[Command.clear()],
+                              remote_correction=False,
+                              remote_request_ref=False, remote_closed=False,
                               remote_create_started=False, submission_count=claim.submission_count + 1,
-                              previous_remote_refs=", ".join(filter(None, [claim.previous_remote_refs,
-                                                                            claim.remote_ref])))
+                              previous_remote_ref_ids=[Command.create({"name": claim.remote_ref,
+                                                                       "organism": claim.organism})]
+                              if claim.remote_ref else [])
             claim.write(values)
             claim.action_check()
         return True
@@ -399,12 +387,10 @@ class QualireparClaim(models.Model):
             client.close()
         return claim.state
 
-    def _qualirepar_cancel_remote(self):
+    def _qualirepar_enqueue_withdrawals(self):
         """The draft the organism holds of a claim cancelled here is withdrawn there by a job (no call to the
         organism in the user's transaction)."""
-        result = super()._qualirepar_cancel_remote()
         self.filtered("remote_cancel_pending")._qualirepar_enqueue("withdraw")
-        return result
 
     def _qualirepar_job_withdraw(self):
         """The job that deletes at ecosystem the draft of a claim cancelled before it was sent (a draft no longer
@@ -418,7 +404,7 @@ class QualireparClaim(models.Model):
         if claim.state != "cancel" or not claim.remote_cancel_pending:
             return "Nothing to withdraw."
         _ = claim.env._
-        if claim.organism != "ecosystem":
+        if not CLIENTS[claim.organism].withdraws_drafts:
             claim._qualirepar_ask_person(_(
                 "This claim was cancelled with its invoice before it was submitted, but Ecologic already has it "
                 "(ClaimId %(ref)s) and its API offers no way to cancel a claim. On e-reparateur, cancel the claim "
@@ -475,28 +461,36 @@ class QualireparClaim(models.Model):
             claim.job_next_try = job.eta if job.state == "pending" else False
 
     def _qualirepar_sent_documents(self):
-        """The kinds of the documents the organism has received."""
-        return set(filter(None, (self.remote_documents or "").split(",")))
+        """The kinds of the documents the organism has received (and not refused)."""
+        return set(self.remote_document_ids.filtered(lambda document: not document.refused).mapped("kind"))
+
+    def _qualirepar_sent_documents_label(self):
+        sent = self._qualirepar_sent_documents()
+        return ", ".join(label for kind, label in self._qualirepar_document_labels().items() if kind in sent)
+
+    def _qualirepar_documents_received(self, kinds):
+        """The organism has received the documents of kinds ``kinds`` (each once; a refused one anew)."""
+        documents = self.sudo().remote_document_ids
+        known = set(documents.mapped("kind"))
+        documents.filtered(lambda document: document.refused and document.kind in kinds).write(
+            {"refused": False, "uploaded_on": fields.Datetime.now()})
+        self.sudo().remote_document_ids = [Command.create({"kind": kind})
+                                           for kind in dict.fromkeys(kinds) if kind not in known]
 
     # ------------------------------------------------------------------ transmission
     def _qualirepar_job(self):
         """What the calls of a transmission are to do (see clients/claims.py)."""
         if not self.backend_id:
             raise UserError(self.env._("No connection to %s is set for this claim.", self.partner_id.name))
-        ecologic = self.organism == "ecologic"
         look_up = not self.remote_ref and bool(self.remote_create_started)
-        ecologic_claim = ecologic and (not self.remote_ref or self.remote_correction)
-        if ecologic_claim:
-            ecologic_claim = dict(self._qualirepar_ecologic_params(), body=self._qualirepar_ecologic_body())
         sent = self._qualirepar_sent_documents()
         return {
-            "id": self.id, "organism": self.organism, "ref": self.remote_ref or None, "look_up": look_up,
+            "id": self.id, "ref": self.remote_ref or None, "look_up": look_up,
             "reference": self._qualirepar_reference(),
-            "create": None if self.remote_ref else (
-                ecologic_claim if ecologic else {"payload": self._qualirepar_ecosystem_payload()}),
+            "create": None if self.remote_ref else self._qualirepar_claim_data(),
             "documents": [d for d in self._qualirepar_documents() if d["kind"] not in sent],
-            "update": ecologic_claim if ecologic and self.remote_ref else None,
-            "request_id": self.remote_request_id and int(self.remote_request_id),
+            "update": self._qualirepar_claim_data() if self.remote_ref and self.remote_correction else None,
+            "request_id": self.remote_request_ref and int(self.remote_request_ref),
             "use_requests": self.backend_id.claim_lookup_by_request,
             "lookup_trusted": self.backend_id.request_lookup_trusted,
         }
@@ -511,14 +505,13 @@ class QualireparClaim(models.Model):
             self._qualirepar_log(self.env._("%(organism)s already had this claim (%(ref)s): it is taken up again.",
                                             organism=dict(ORGANISMS)[self.organism], ref=self.remote_ref))
             return
-        if self.organism == "ecologic":
-            self._qualirepar_store_validation_errors(data["answer"])
+        self.validation_errors = self._qualirepar_errors_text(data["errors"])
         self._qualirepar_log(self.env._("Claim created at %(organism)s: %(ref)s.",
                                         organism=dict(ORGANISMS)[self.organism], ref=self.remote_ref))
 
     def _qualirepar_request_made(self, data):
         """Ecologic has made the support request the claim is made from: kept at once, to look the claim up."""
-        self.remote_request_id = str(data["request_id"])
+        self.remote_request_ref = str(data["request_id"])
 
     def _qualirepar_lost_creation(self):
         return UserError(self.env._(
@@ -531,16 +524,15 @@ class QualireparClaim(models.Model):
     def _qualirepar_done(self, data):
         """What the calls report at their end. True when the claim was made anew."""
         if data["uploaded"]:
-            self.remote_documents = ",".join(sorted(self._qualirepar_sent_documents() | set(data["uploaded"])))
+            self._qualirepar_documents_received(data["uploaded"])
         error = data["error"]
         if error is None or _organism_answered(error):
             self.backend_id._qualirepar_connection_works()
         if isinstance(error, claims_api.CreationUnknown):
             error = self._qualirepar_lost_creation()
         if error is None:
-            self._qualirepar_confirmed(data["answer"], data["status"])
-        elif self.organism == "ecosystem" and self.remote_ref and isinstance(error, ApiError) and (
-                error.code in (ALREADY_UPLOADED, DOCUMENT_MISSING) or error.status_code == 404):
+            self._qualirepar_confirmed(data)
+        elif data["remake"]:
             # The draft cannot be completed (or is gone: deleted by an attempt whose answer was lost).
             client = self.backend_id._get_client()
             try:
@@ -577,7 +569,7 @@ class QualireparClaim(models.Model):
         self._qualirepar_delete_draft(client)
         self._qualirepar_log(self.env._("The draft %s at ecosystem missed a document: deleted, made anew.",
                                         self.remote_ref))
-        self.write({"remote_ref": False, "remote_status": False, "remote_documents": False,
+        self.write({"remote_ref": False, "remote_status": False, "remote_document_ids": [Command.clear()],
                     "remote_create_started": False, "state": "to_send",
                     "submission_count": self.submission_count + 1})
 
@@ -585,40 +577,43 @@ class QualireparClaim(models.Model):
         """Our reference of the claim at the organism, new for each submission."""
         return self.name if not self.submission_count else f"{self.name}-{self.submission_count + 1}"
 
-    def _qualirepar_confirmed(self, answer, status):
-        """The organism has the claim with its documents and has been asked to check it."""
-        if self.organism == "ecologic" and not answer.get("IsValid", True):
-            self._qualirepar_to_correct(answer.get("ValidationErrors"), status)
+    def _qualirepar_confirmed(self, data):
+        """The organism has the claim with its documents and has been asked to check it (``data``: the "done"
+        report of clients/claims.py)."""
+        status = data["status"]
+        if data["refused"] is not None:
+            self._qualirepar_to_correct(data["refused"], status)
             self._qualirepar_ask_person(self._qualirepar_correction_note(
                 self.env._("Ecologic refused to submit the claim:")))
             return
-        self.write({"remote_status": status, "state": claims_api.remote_state(status) or "sent", "last_error": False,
+        self.write({"remote_status": status, "state": data["state"] or "sent", "last_error": False,
                     "remote_create_started": False, "attempt_count": 0,
-                    "remote_correction": False, "refused_documents": False})
+                    "remote_correction": False,
+                    "remote_document_ids": [Command.delete(document.id) for document in self.remote_document_ids
+                                            if document.refused]})
         self._qualirepar_log(self.env._(
             "Claim submitted to %(organism)s (%(status)s) with its documents: %(documents)s.",
             organism=dict(ORGANISMS)[self.organism], status=status or "-",
-            documents=(self.remote_documents or "-").replace(",", ", ")))
-
-    def _qualirepar_store_validation_errors(self, answer):
-        self.validation_errors = self._qualirepar_errors_text(answer.get("ValidationErrors"))
+            documents=self._qualirepar_sent_documents_label() or "-"))
 
     @api.model
     def _qualirepar_errors_text(self, errors):
-        errors = [e for e in errors or [] if ATTACHMENTS_PENDING not in (e.get("ErrorMessage") or "")
-                  and (e.get("MessageType") or "E").upper() == "E"]
-        return "\n".join(f"• {e.get('Field') or '-'}: {e.get('ErrorMessage')}" for e in errors) or False
+        """The organism's errors ([{"field", "message"}]) as lines for a person."""
+        return "\n".join(f"• {e['field'] or '-'}: {e['message']}" for e in errors or []) or False
 
-    def _qualirepar_to_correct(self, errors, status):
-        """Ecologic found ``errors`` in the claim it has: it waits for a person, who corrects it; the documents
-        the errors name are then attached again and the claim corrected and submitted (updateclaim)."""
-        text = " ".join(f"{e.get('Field') or ''} {e.get('ErrorMessage') or ''}" for e in errors or []).casefold()
-        refused = [kind for kind, words in DOCUMENT_WORDS.items() if any(word in text for word in words)]
+    def _qualirepar_to_correct(self, found, status):
+        """Ecologic found errors in the claim it has (``found``: {"errors", "documents"} that they name, see the
+        clients' ``read_claim``): it waits for a person, who corrects it; the documents named are then attached
+        again and the claim corrected and submitted (updateclaim)."""
+        errors, refused = found["errors"], found["documents"]
         self.write({
             "remote_status": status, "state": "to_fix", "remote_correction": True,
             "validation_errors": self._qualirepar_errors_text(errors),
-            "refused_documents": ",".join(refused) or False,
-            "remote_documents": ",".join(sorted(self._qualirepar_sent_documents() - set(refused))) or False,
+            "remote_document_ids": [  # the refused ones are sent again (those refused before too)
+                Command.update(document.id, {"refused": document.refused or document.kind in refused})
+                for document in self.remote_document_ids
+            ] + [Command.create({"kind": kind, "refused": True, "uploaded_on": False})
+                 for kind in refused if kind not in self.remote_document_ids.mapped("kind")],
         })
 
     def _qualirepar_correction_note(self, intro):
@@ -685,10 +680,10 @@ class QualireparClaim(models.Model):
 
     # ------------------------------------------------------------------ follow-up
     def _qualirepar_refresh_step(self, client):
-        remote = claims_api.remote_status(client, self.organism, self.remote_ref)
+        remote = client.read_claim(self.remote_ref)
         self.backend_id._qualirepar_connection_works()
         status, reason = remote["status"], remote["reason"]
-        state = claims_api.remote_state(status)
+        state = client.remote_state(status)
         if status == self.remote_status or not state:
             if status != self.remote_status:
                 self.remote_status = status
@@ -701,9 +696,9 @@ class QualireparClaim(models.Model):
             self._qualirepar_ask_person(self.env._(
                 "%(organism)s rejected the claim: %(reason)s. Correct it, then click “Correct and resubmit”.",
                 organism=self.partner_id.name, reason=reason or status))
-        elif state == "sending" and self.organism == "ecologic":
-            # Found incomplete after it was submitted ("Dossier incomplet"): a person corrects it.
-            self._qualirepar_to_correct(remote["errors"], status)
+        elif state == "sending" and client.corrects_claims:
+            # Found incomplete after it was submitted (Ecologic's "Dossier incomplet"): a person corrects it.
+            self._qualirepar_to_correct(remote, status)
             self._qualirepar_ask_person(self._qualirepar_correction_note(
                 self.env._("Ecologic finds the claim incomplete:")))
         elif state == "closed":

@@ -24,7 +24,7 @@ class QualireparControlPoint(models.Model):
     template_id = fields.Many2one("qualirepar.control.point.template", index=True, ondelete="set null")
     help_text = fields.Text(related="template_id.help_text", string="Instructions")
     sequence = fields.Integer(default=10)
-    name = fields.Char(string="Control point", required=True)
+    name = fields.Char(string="Control point", required=True, translate=True)
     phase = fields.Selection(PHASES, required=True, default="before")
     kind = fields.Selection(KINDS, required=True, default="yes_no")
     mandatory = fields.Boolean()
@@ -97,6 +97,7 @@ class QualireparControlPoint(models.Model):
                 if definition:
                     vals.update({key: value for key, value in definition.items() if key != "repair_id"})
         points = super().create(vals_list)
+        points.filtered("template_id")._copy_template_names()
         points.browse(
             point.id for point, vals in zip(points, vals_list) if VALUE_FIELDS & set(vals))._record_answer()
         return points
@@ -109,6 +110,19 @@ class QualireparControlPoint(models.Model):
         if VALUE_FIELDS & set(vals):
             self._record_answer()
         return res
+
+    def _copy_template_names(self):
+        """A point of a template is named in every language of its template, not only in the language of whoever
+        saved the repair: the technician, the report and the customer each read theirs. One statement copies the
+        template's translations (the ORM writes one language at a time)."""
+        if not self:
+            return
+        self.flush_recordset(["name", "template_id"])
+        self.env.cr.execute("""
+            UPDATE qualirepar_control_point point SET name = template.name
+              FROM qualirepar_control_point_template template
+             WHERE point.template_id = template.id AND point.id IN %s""", [tuple(self.ids)])
+        self.invalidate_recordset(["name"])
 
     def _record_answer(self):
         """Who answered and when; cleared again when the answer is removed."""

@@ -122,7 +122,7 @@ class QualireparFicheMetier(models.Model):
     def _qualirepar_relink(self):
         """The product types and labelled sheets follow the fiches' codes (after a person changed them)."""
         links = self._qualirepar_code_links()
-        for model in ("qualirepar.product.type", "qualirepar.business.sheet"):
+        for model in ("qualirepar.product.type", "qualirepar.fiche.label"):
             records = self.env[model].sudo().with_context(active_test=False).search([("sheet_type", "!=", False)])
             for record in records:
                 fiche = links.get(record.sheet_type)

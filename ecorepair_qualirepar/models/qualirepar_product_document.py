@@ -42,17 +42,3 @@ class QualireparProductDocument(models.Model):
             if not (document.product_tmpl_id or document.categ_id):
                 raise ValidationError(self.env._(
                     "The document “%s” must be attached to a product or to a product category.", document.name))
-
-
-class ProductTemplate(models.Model):
-    _inherit = "product.template"
-
-    qualirepar_document_ids = fields.One2many(
-        "qualirepar.product.document", "product_tmpl_id", string="Repair documents")
-
-
-class ProductCategory(models.Model):
-    _inherit = "product.category"
-
-    qualirepar_document_ids = fields.One2many(
-        "qualirepar.product.document", "categ_id", string="Repair documents")

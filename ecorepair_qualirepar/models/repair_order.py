@@ -12,6 +12,8 @@ from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date, human_size
 from odoo.tools.mimetypes import guess_mimetype
 
+from .repair_order_planning import PLANNING_FIELDS
+
 PAYMENT_METHODS = [
     ("cash", "Cash"),
     ("card", "Card"),
@@ -211,7 +213,7 @@ class RepairOrder(models.Model):
     def _qualirepar_fiches_held(self):
         """{company id: what the company is labelled for}, in one query: the ids of its fiches métier and the
         API's sheet codes (strings) as the organism sent them."""
-        sheets = self.env["qualirepar.business.sheet"].sudo().search_fetch(
+        sheets = self.env["qualirepar.fiche.label"].sudo().search_fetch(
             [("company_id", "in", self.company_id.ids)], ["company_id", "fiche_metier_id", "sheet_type"])
         held = {}
         for sheet in sheets:
@@ -347,18 +349,6 @@ class RepairOrder(models.Model):
                 vals[f"{consent}_date"] = given and fields.Datetime.now()
         return vals
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        repairs = super().create([self._qualirepar_prepare_vals(vals) for vals in vals_list])
-        repairs._qualirepar_detect_return()
-        return repairs
-
-    def write(self, vals):
-        result = super().write(self._qualirepar_prepare_vals(vals))
-        if {"qualirepar_serial_number", "qualirepar_imei", "lot_id", "schedule_date"} & set(vals):
-            self._qualirepar_detect_return()
-        return result
-
     # ------------------------------------------------------------------ returns (F8)
     def _qualirepar_find_earlier_repair(self):
         """The latest finished repair of the same device within the repair warranty, if any (uses the index)."""
@@ -383,14 +373,105 @@ class RepairOrder(models.Model):
                 values = {"qualirepar_return_of_id": earlier.id}
                 if earlier:
                     values["under_warranty"] = True
-                super(RepairOrder, repair).write(values)
+                repair.write(values)
                 if earlier:
                     repair.message_post(body=Markup(self.env._(
                         "Warranty return: this device was repaired in %(repair)s, finished on %(date)s.")) % {
                         "repair": earlier._get_html_link(),
                         "date": fields.Date.to_string(earlier.qualirepar_done_date.date())})
 
-    def action_repair_done(self):
-        result = super().action_repair_done()
+    def _qualirepar_stamp_done(self):
+        """When these repairs, just finished, were repaired."""
         self.filtered(lambda r: r.state == "done").qualirepar_done_date = fields.Datetime.now()
+
+    # ------------------------------------------------------------------ Odoo's repair flow, overridden here only
+    # create, write and the steps of the repair (validate/confirm, start, end, done) are overridden once, here,
+    # calling the steps of each concern (methods of its file, repair_order_<concern>.py) in a deliberate order:
+    # before super() the checks (they refuse in the user's words) and what the steps compare afterwards, after
+    # it the effects. To hook one of them, write the step as a method of the concern's file and call it here in
+    # one line, rather than overriding it again. (A method only one concern extends stays in its file: the
+    # portal's access URL and token, the purchases of the parts, the guarded signature fields.)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Before: the customer's signatures stamped (refused at hand-back before the repair is done), the
+        # manager's reason for a technician outside qualifications stamped (refused to others), the device's
+        # identifiers tidied and the consents stamped.
+        vals_list, signed = self._qualirepar_stamp_signatures_at_create(vals_list)
+        vals_list = [self.browse()._qualirepar_stamp_override(vals) for vals in vals_list]
+        repairs = super().create([self._qualirepar_prepare_vals(vals) for vals in vals_list])
+        # After: warranty returns, the fiche métier's control points, the slots in the planning, the signatures in
+        # the chatter.
+        repairs._qualirepar_detect_return()
+        repairs._qualirepar_sync_control_points()
+        repairs._qualirepar_planning_sync()
+        for index, kind in signed:
+            repairs[index]._qualirepar_signed(kind)
+        return repairs
+
+    def write(self, vals):
+        kinds = self._qualirepar_signature_kinds(vals)
+        if "handback" in kinds:
+            self._qualirepar_check_handback_signature(vals)
+        # A new signature is stamped per repair (each has its signer, consents and hand-back date): one write per
+        # repair then, each with all the steps around super() (this class's parent: no step is skipped).
+        batches = [(repair, repair._qualirepar_signature_values(kinds, vals)) for repair in self] if kinds \
+            else [(self, vals)]
+        for repairs, values in batches:
+            # Before: what the steps compare afterwards, then the values as stored.
+            schedule_dates = repairs._qualirepar_schedule_dates(values)
+            checklist_keys = {repair: repair._qualirepar_checklist_key() for repair in repairs}
+            values = repairs._qualirepar_stamp_override(values)
+            super(RepairOrder, repairs).write(repairs._qualirepar_prepare_vals(values))
+            # After: warranty returns, control points of a new fiche métier or product category, the quote's
+            # bonus, the customer told of a moved appointment, the slot in the planning.
+            if {"qualirepar_serial_number", "qualirepar_imei", "lot_id", "schedule_date"} & set(values):
+                repairs._qualirepar_detect_return()
+            repairs.filtered(lambda r: r._qualirepar_checklist_key() != checklist_keys[r]
+                             )._qualirepar_sync_control_points()
+            repairs._qualirepar_update_quote_bonus(values)
+            repairs._qualirepar_notify_moved_appointments(schedule_dates)
+            if PLANNING_FIELDS & values.keys():
+                repairs._qualirepar_planning_sync()
+        for kind in kinds:
+            self._qualirepar_signed(kind)
+        return True
+
+    def action_validate(self):
+        self._qualirepar_check_distance()
+        return super().action_validate()
+
+    def _action_repair_confirm(self):
+        self._qualirepar_check_distance()
+        drafts = self.filtered(lambda r: r.state == "draft")
+        result = super()._action_repair_confirm()
+        drafts._qualirepar_notify_appointment_confirmed()
         return result
+
+    def action_repair_start(self):
+        self._qualirepar_check_decision("start")
+        self._qualirepar_check_points("before")
+        result = super().action_repair_start()
+        self._qualirepar_stamp_start()
+        return result
+
+    def action_repair_end(self):
+        self._qualirepar_check_decision("end")
+        self._qualirepar_check_points("after")
+        return super().action_repair_end()
+
+    def action_repair_done(self):
+        pending = self.filtered(lambda r: r.state != "done")
+        result = super().action_repair_done()
+        # After: when it was repaired, the satisfaction survey, the customer told the device is ready.
+        self._qualirepar_stamp_done()
+        self.filtered(lambda r: r.state == "done")._qualirepar_invite_to_survey()
+        pending._qualirepar_notify_ready()
+        return result
+
+    @api.model
+    def _cron_qualirepar_appointment_reminders(self):
+        """Daily: remind the customers of tomorrow's on-site appointments, then those who booked online of their
+        drop-off or visit, once each."""
+        self._qualirepar_remind_appointments()
+        self._qualirepar_remind_bookings()

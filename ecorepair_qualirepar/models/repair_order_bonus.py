@@ -35,12 +35,11 @@ class RepairOrder(models.Model):
     qualirepar_bonus_message = fields.Text(string="Bonus lookup result", readonly=True, copy=False)
     qualirepar_bonus_checked_on = fields.Datetime(string="Bonus checked on", readonly=True, copy=False)
 
-    def write(self, vals):
-        result = super().write(vals)
+    def _qualirepar_update_quote_bonus(self, vals):
+        """After a write of ``vals`` that may open or close the right to the bonus, the quote's bonus follows
+        (Ecologic's last answer stands in for a call)."""
         if ELIGIBILITY_FIELDS & set(vals) and not self.env.context.get("qualirepar_bonus_sync"):
-            # The quote follows: its bonus follows (Ecologic's last answer stands in for a call).
             self.sale_order_id.filtered(lambda o: o.state in ("draft", "sent"))._qualirepar_update_bonus()
-        return result
 
     # ------------------------------------------------------------------ lookup
     def _qualirepar_lookup_bonus(self, total_incl_vat, day, piec=False, remote=True):
@@ -130,7 +129,9 @@ class RepairOrder(models.Model):
         return True
 
     def _qualirepar_store_lookup(self, total, day, piec=False, remote=True):
-        """Look the bonus up and keep the answer on the repair; a failed call to Ecologic is a UserError."""
+        """Look the bonus up and keep the answer on the repair; a failed call to Ecologic is a UserError. Without
+        a call (``remote`` False), the repair is written only when the answer changes (posting an invoice checks
+        its bonus again: the same answer is no new check)."""
         self.ensure_one()
         try:
             bonus, base, message = self._qualirepar_lookup_bonus(total, day, piec=piec, remote=remote)
@@ -139,9 +140,9 @@ class RepairOrder(models.Model):
         values = {
             "qualirepar_bonus_amount": bonus,
             "qualirepar_bonus_message": message or False,
-            "qualirepar_bonus_checked_on": fields.Datetime.now(),
         }
         if remote or base:
             values["qualirepar_bonus_base"] = base
-        self.sudo().write(values)
+        if remote or self._qualirepar_changed(values, set(values)):
+            self.sudo().write({**values, "qualirepar_bonus_checked_on": fields.Datetime.now()})
         return bonus, message

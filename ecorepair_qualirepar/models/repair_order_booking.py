@@ -2,7 +2,7 @@
 working hours; the booking is a repair in draft with its intake data, confirmed and reminded by SMS (F14)."""
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytz
 
@@ -31,32 +31,6 @@ class BookingError(ValidationError):
         self.errors = errors
 
 
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    qualirepar_online_booking = fields.Boolean(
-        string="Online booking", help="Customers book a workshop drop-off or an on-site visit on the public page "
-        "/qualirepar/booking, in the free slots of the company's working hours.")
-    qualirepar_booking_slot_minutes = fields.Integer(string="Length of a booking slot (minutes)", default=60)
-    qualirepar_booking_days = fields.Integer(string="Booking horizon (days)", default=14)
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    qualirepar_online_booking = fields.Boolean(related="company_id.qualirepar_online_booking", readonly=False)
-    qualirepar_booking_slot_minutes = fields.Integer(
-        related="company_id.qualirepar_booking_slot_minutes", readonly=False)
-    qualirepar_booking_days = fields.Integer(related="company_id.qualirepar_booking_days", readonly=False)
-
-
-class ProductTemplate(models.Model):
-    _inherit = "product.template"
-
-    qualirepar_online_booking = fields.Boolean(
-        string="Bookable online", help="Offered on the public booking page (its name only is shown).")
-
-
 class RepairOrder(models.Model):
     _inherit = "repair.order"
 
@@ -69,7 +43,7 @@ class RepairOrder(models.Model):
         into slots of the booking length, less those in which an open repair is scheduled."""
         company = company.sudo()
         calendar = company.resource_calendar_id
-        length = timedelta(minutes=max(company.qualirepar_booking_slot_minutes, 15))
+        length = company._qualirepar_slot_length()
         now = now or fields.Datetime.now()
         start = pytz.utc.localize(now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
         end = start + timedelta(days=max(company.qualirepar_booking_days, 1))
@@ -213,19 +187,13 @@ class RepairOrder(models.Model):
         return Partner
 
     @api.model
-    def _cron_qualirepar_appointment_reminders(self):
-        """Also remind the customers who booked online of tomorrow's drop-off or visit, once."""
-        super()._cron_qualirepar_appointment_reminders()
-        tz = pytz.timezone(self.env.user.tz or "Europe/Paris")
-        tomorrow = datetime.now(tz).date() + timedelta(days=1)
-        start, end = (tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-                      for day in (tomorrow, tomorrow + timedelta(days=1)))
-        repairs = self.search([
+    def _qualirepar_remind_bookings(self):
+        """Remind the customers who booked online of tomorrow's drop-off or visit, once (daily, after the on-site
+        appointments)."""
+        repairs = self._qualirepar_scheduled_tomorrow([
             ("qualirepar_booked_online", "=", True),
             ("state", "in", ("draft", "confirmed")),
             ("qualirepar_reminder_sent", "=", False),
-            ("schedule_date", ">=", start),
-            ("schedule_date", "<", end),
         ])
         repairs.qualirepar_reminder_sent = True
         repairs._qualirepar_notify_customer("booking_reminder")

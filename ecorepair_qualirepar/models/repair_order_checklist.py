@@ -81,7 +81,7 @@ class RepairOrder(models.Model):
             repair.qualirepar_refusal_notice = (
                 notices[:1].qualirepar_risk_notice or repair.qualirepar_fiche_metier_id.refusal_risk_notice)
 
-    # Control points follow the fiche métier and the product
+    # Control points follow the fiche métier and the product (synchronised by create and write)
     def _qualirepar_checklist_key(self):
         return self.qualirepar_fiche_metier_id, self.product_id.categ_id, self.company_id
 
@@ -112,19 +112,7 @@ class RepairOrder(models.Model):
             obsolete.sudo().unlink()
             self.env["qualirepar.control.point"].create([template._control_point_vals(repair) for template in missing])
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        repairs = super().create(vals_list)
-        repairs._qualirepar_sync_control_points()
-        return repairs
-
-    def write(self, vals):
-        keys = {repair: repair._qualirepar_checklist_key() for repair in self}
-        res = super().write(vals)
-        self.filtered(lambda r: r._qualirepar_checklist_key() != keys[r])._qualirepar_sync_control_points()
-        return res
-
-    # Blocking the repair's steps
+    # Blocking the repair's steps (checked by action_repair_start and action_repair_end)
     def _qualirepar_check_points(self, phase):
         """Refuse to start (``before``) or end (``after``) the repairs whose mandatory points of ``phase`` are
         unanswered or, after the repair, not compliant, naming these points."""
@@ -145,14 +133,6 @@ class RepairOrder(models.Model):
             raise UserError("\n".join([message, *(
                 f"- {point.name}: {point._display_value()}" if point.is_answered else f"- {point.name}"
                 for point in failing)]))
-
-    def action_repair_start(self):
-        self._qualirepar_check_points("before")
-        return super().action_repair_start()
-
-    def action_repair_end(self):
-        self._qualirepar_check_points("after")
-        return super().action_repair_end()
 
     # Refused quote (F21)
     def action_qualirepar_quote_refused(self):

@@ -30,7 +30,7 @@ class RepairOrder(models.Model):
 
     def _qualirepar_check_decision(self, step):
         """Refuse ``step`` ("start" or "end") of the repairs that have no decision, or a quote that is missing
-        or cancelled."""
+        or cancelled (checked by action_repair_start and action_repair_end)."""
         for repair in self:
             decision = repair.qualirepar_decision
             if decision in ("warranty", "free"):
@@ -46,11 +46,3 @@ class RepairOrder(models.Model):
                        self.env._("The repair %(repair)s cannot end: %(reason)s.", repair=repair.name, reason=reason))
             raise UserError(message + "\n" + self.env._(
                 "Create its quote, tick Under warranty, or choose Free of charge as its decision."))
-
-    def action_repair_start(self):
-        self._qualirepar_check_decision("start")
-        return super().action_repair_start()
-
-    def action_repair_end(self):
-        self._qualirepar_check_decision("end")
-        return super().action_repair_end()

@@ -64,7 +64,8 @@ class RepairOrder(models.Model):
                 and repair.qualirepar_distance_km > repair.company_id.qualirepar_max_distance_km)
 
     def _qualirepar_check_distance(self):
-        """Refuses to confirm an on-site repair beyond the declared zone without a reason."""
+        """Refuses to confirm an on-site repair beyond the declared zone without a reason (checked by
+        action_validate and _action_repair_confirm)."""
         for repair in self.filtered(lambda r: r.state == "draft" and r.qualirepar_beyond_zone):
             if not (repair.qualirepar_distance_reason or "").strip():
                 raise UserError(self.env._(
@@ -72,11 +73,3 @@ class RepairOrder(models.Model):
                     "%(max).1f km. Give a reason for the distance before confirming this on-site repair.",
                     repair=repair.display_name, distance=repair.qualirepar_distance_km,
                     max=repair.company_id.qualirepar_max_distance_km))
-
-    def action_validate(self):
-        self._qualirepar_check_distance()
-        return super().action_validate()
-
-    def _action_repair_confirm(self):
-        self._qualirepar_check_distance()
-        return super()._action_repair_confirm()

@@ -43,11 +43,10 @@ class RepairOrder(models.Model):
     def _get_portal_return_action(self):
         return self.env.ref("repair.action_repair_order_tree")
 
-    def action_repair_start(self):
-        result = super().action_repair_start()
+    def _qualirepar_stamp_start(self):
+        """When these repairs, just started, started (once): the customer's page shows it."""
         self.filtered(lambda r: r.state == "under_repair" and not r.qualirepar_start_date).qualirepar_start_date = \
             fields.Datetime.now()
-        return result
 
     def action_qualirepar_hand_back(self):
         """The customer has collected the repaired device."""

@@ -95,37 +95,34 @@ class RepairOrder(models.Model):
                     "%(repair)s is not repaired yet: the customer signs the hand-back receipt when collecting the "
                     "repaired device.", repair=repair.display_name or self.env._("This repair")))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        signed = []
-        for index, vals in enumerate(vals_list):
-            for kind, (image, *_stamps) in SIGNATURES.items():
-                if vals.get(image):
-                    if kind == "handback":
-                        self.browse()._qualirepar_check_handback_signature(vals)
-                    vals_list[index] = vals = self.browse()._qualirepar_stamp_signature(kind, vals)
-                    signed.append((index, kind))
-        repairs = super().create(vals_list)
-        for index, kind in signed:
-            repairs[index]._qualirepar_signed(kind)
-        return repairs
+    @api.model
+    def _qualirepar_signature_kinds(self, vals):
+        """The signatures (keys of SIGNATURES) that ``vals`` gives."""
+        return [kind for kind, (image, *_stamps) in SIGNATURES.items() if vals.get(image)]
 
-    def write(self, vals):
-        kinds = [kind for kind, (image, *_stamps) in SIGNATURES.items() if vals.get(image)]
-        if not kinds:
-            return super().write(vals)
-        if "handback" in kinds:
-            self._qualirepar_check_handback_signature(vals)
-        for repair in self:  # each signer's name and consents are the repair's own
-            values = vals
-            for kind in kinds:
-                values = repair._qualirepar_stamp_signature(kind, values)
-            if "handback" in kinds and not repair.qualirepar_delivered_date:
-                values["qualirepar_delivered_date"] = values["qualirepar_handback_signed_on"]
-            super(RepairOrder, repair).write(values)
+    @api.model
+    def _qualirepar_stamp_signatures_at_create(self, vals_list):
+        """(``vals_list`` with the stamps of the signatures the new repairs are given, [(index, kind)] of these
+        signatures); a hand-back signature is refused before the repair is done."""
+        vals_list, signed = list(vals_list), []
+        for index, vals in enumerate(vals_list):
+            for kind in self._qualirepar_signature_kinds(vals):
+                if kind == "handback":
+                    self.browse()._qualirepar_check_handback_signature(vals)
+                vals_list[index] = vals = self.browse()._qualirepar_stamp_signature(kind, vals)
+                signed.append((index, kind))
+        return vals_list, signed
+
+    def _qualirepar_signature_values(self, kinds, vals):
+        """``vals`` with the stamps of the new signatures ``kinds`` for this repair (its signer's name and
+        consents are its own); signed at hand-back, the device is handed back (when not recorded yet)."""
+        self.ensure_one()
+        values = vals
         for kind in kinds:
-            self._qualirepar_signed(kind)
-        return True
+            values = self._qualirepar_stamp_signature(kind, values)
+        if "handback" in kinds and not self.qualirepar_delivered_date:
+            values["qualirepar_delivered_date"] = values["qualirepar_handback_signed_on"]
+        return values
 
     def _qualirepar_signed(self, kind):
         """A new signature: said in the chatter, and the claims still checked take the signed document."""

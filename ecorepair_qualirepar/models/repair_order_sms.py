@@ -15,7 +15,6 @@ NOTIFICATIONS = {
     "parts": ("sms_template_qualirepar_parts_received", "mail_template_qualirepar_parts_received"),
     "link": ("sms_template_qualirepar_tracking_link", "mail_template_qualirepar_tracking_link"),
 }
-WAITING_STATES = ("waiting", "confirmed", "partially_available")
 
 
 class RepairOrder(models.Model):
@@ -67,50 +66,60 @@ class RepairOrder(models.Model):
         return self.qualirepar_intervention_type == "onsite" and self.schedule_date > fields.Datetime.now()
 
     # Repaired, ready to collect (workshop repairs)
-    def action_repair_done(self):
-        pending = self.filtered(lambda r: r.state != "done")
-        result = super().action_repair_done()
-        pending.filtered(
+    def _qualirepar_notify_ready(self):
+        """Tell the customers of these workshop repairs, if now done, that the device is ready to collect."""
+        self.filtered(
             lambda r: r.state == "done" and r.qualirepar_intervention_type == "workshop"
         )._qualirepar_notify_customer("ready")
-        return result
 
     # On-site appointment: confirmation, and again when it moves
-    def _action_repair_confirm(self):
-        drafts = self.filtered(lambda r: r.state == "draft")
-        result = super()._action_repair_confirm()
-        drafts.filtered(lambda r: r.state == "confirmed" and r._qualirepar_is_appointment()
-                        )._qualirepar_notify_customer("appointment")
-        return result
+    def _qualirepar_notify_appointment_confirmed(self):
+        """Tell the customers of these repairs, if now confirmed with a visit to come, of the appointment."""
+        self.filtered(lambda r: r.state == "confirmed" and r._qualirepar_is_appointment()
+                      )._qualirepar_notify_customer("appointment")
 
-    def write(self, vals):
-        if "schedule_date" not in vals:
-            return super().write(vals)
-        dates = {repair.id: repair.schedule_date for repair in self}
-        result = super().write(vals)
+    def _qualirepar_schedule_dates(self, vals):
+        """{repair id: its schedule date} before a write of ``vals`` that moves it, else None."""
+        return {repair.id: repair.schedule_date for repair in self} if "schedule_date" in vals else None
+
+    def _qualirepar_notify_moved_appointments(self, dates):
+        """Tell the customers whose on-site appointment moved from ``dates`` (_qualirepar_schedule_dates) of the
+        new one, and remind them again the day before."""
+        if dates is None:
+            return
         moved = self.filtered(lambda r: r.schedule_date != dates[r.id] and r.state == "confirmed"
                               and r._qualirepar_is_appointment())
         if moved:
             moved.qualirepar_reminder_sent = False
             moved._qualirepar_notify_customer("appointment")
-        return result
 
     @api.model
-    def _cron_qualirepar_appointment_reminders(self):
+    def _qualirepar_remind_appointments(self):
         """Remind the customers of tomorrow's on-site appointments, once (daily scheduled action)."""
-        tz = pytz.timezone(self.env.user.tz or "Europe/Paris")
-        tomorrow = datetime.now(tz).date() + timedelta(days=1)
-        start, end = (tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-                      for day in (tomorrow, tomorrow + timedelta(days=1)))
-        repairs = self.search([
+        repairs = self._qualirepar_scheduled_tomorrow([
             ("qualirepar_intervention_type", "=", "onsite"),
             ("state", "=", "confirmed"),
             ("qualirepar_reminder_sent", "=", False),
-            ("schedule_date", ">=", start),
-            ("schedule_date", "<", end),
         ])
         repairs.qualirepar_reminder_sent = True
         repairs._qualirepar_notify_customer("reminder")
+
+    @api.model
+    def _qualirepar_scheduled_tomorrow(self, domain):
+        """The repairs matching ``domain`` scheduled tomorrow, each in its company's day: the time zone of the
+        company's working hours (the scheduled action runs as a user whose time zone says nothing of the shop's)."""
+        companies_by_tz = {}
+        for company in self.env["res.company"].sudo().search([]):
+            companies_by_tz.setdefault(company.resource_calendar_id.tz or "Europe/Paris", []).append(company.id)
+        repairs = self.browse()
+        for tz_name, company_ids in companies_by_tz.items():
+            tz = pytz.timezone(tz_name)
+            tomorrow = datetime.now(tz).date() + timedelta(days=1)
+            start, end = (tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+                          for day in (tomorrow, tomorrow + timedelta(days=1)))
+            repairs |= self.search(domain + [
+                ("company_id", "in", company_ids), ("schedule_date", ">=", start), ("schedule_date", "<", end)])
+        return repairs
 
     # All the parts have arrived
     def _qualirepar_notify_parts_received(self):
@@ -119,38 +128,3 @@ class RepairOrder(models.Model):
             move.state in ("assigned", "done", "cancel") for move in r.move_ids if move.repair_line_type == "add"))
         complete.qualirepar_parts_received_sent = True
         complete._qualirepar_notify_customer("parts")
-
-
-class StockMove(models.Model):
-    _inherit = "stock.move"
-
-    def _qualirepar_waiting_repairs(self, moves):
-        """The repairs not told yet whose ``moves`` still wait for their part."""
-        return self.env["repair.order"].sudo().search([
-            ("state", "in", ("confirmed", "under_repair")),
-            ("qualirepar_parts_received_sent", "=", False),
-            ("move_ids", "any", [("id", "in", moves.ids), ("repair_line_type", "=", "add"),
-                                 ("state", "in", WAITING_STATES)]),
-        ]) if moves else self.env["repair.order"]
-
-    def _action_done(self, cancel_backorder=False):
-        """A part ordered for a repair is reserved for it as soon as it is received (chained moves)."""
-        waiting = self._qualirepar_waiting_repairs(self.move_dest_ids)
-        result = super()._action_done(cancel_backorder=cancel_backorder)
-        waiting._qualirepar_notify_parts_received()
-        return result
-
-    def _trigger_assign(self):
-        """Received parts are reserved for the moves waiting for them: the repairs that were waiting for them
-        and now have all their parts tell their customer."""
-        waiting = self.env["repair.order"]
-        if self:
-            waiting = waiting.sudo().search([
-                ("state", "in", ("confirmed", "under_repair")),
-                ("qualirepar_parts_received_sent", "=", False),
-                ("move_ids", "any", [("repair_line_type", "=", "add"), ("state", "in", WAITING_STATES),
-                                     ("product_id", "in", self.product_id.ids)]),
-            ])
-        result = super()._trigger_assign()
-        waiting._qualirepar_notify_parts_received()
-        return result

@@ -3,45 +3,14 @@ from odoo import fields, models
 from .qualirepar_access import WORKSHOP, check_role
 
 
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    qualirepar_survey_id = fields.Many2one(
-        "survey.survey", string="Satisfaction survey",
-        help="Offered to the customer of each finished repair, on the repair's portal page.")
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    qualirepar_survey_id = fields.Many2one(related="company_id.qualirepar_survey_id", readonly=False)
-
-
-class SurveyUserInput(models.Model):
-    """An answer to the satisfaction survey, linked to its repair, and what the shop does about it (6.4.3)."""
-
-    _inherit = "survey.user_input"
-
-    qualirepar_repair_id = fields.Many2one("repair.order", string="Repair", index="btree_not_null",
-                                           ondelete="set null", readonly=True)
-    qualirepar_action = fields.Text(string="Action taken", tracking=True,
-                                    help="What the shop does about the customer's answers and suggestions.")
-    qualirepar_handled = fields.Boolean(string="Handled", tracking=True)
-
-
 class RepairOrder(models.Model):
     _inherit = "repair.order"
 
     qualirepar_survey_input_ids = fields.One2many("survey.user_input", "qualirepar_repair_id",
                                                   string="Satisfaction answers", groups="survey.group_survey_user")
 
-    def action_repair_done(self):
-        result = super().action_repair_done()
-        self.filtered(lambda r: r.state == "done")._qualirepar_invite_to_survey()
-        return result
-
     def _qualirepar_invite_to_survey(self):
-        """One invitation to the company's satisfaction survey per finished repair."""
+        """One invitation to the company's satisfaction survey per finished repair (when it is done)."""
         for repair in self.sudo().filtered(lambda r: r.company_id.qualirepar_survey_id and r.partner_id
                                            and not r.qualirepar_survey_input_ids):
             survey = repair.company_id.qualirepar_survey_id.sudo()

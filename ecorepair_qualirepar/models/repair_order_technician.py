@@ -74,15 +74,12 @@ class RepairOrder(models.Model):
         return {"qualirepar_qualification_override_by_id": self.env.uid,
                 "qualirepar_qualification_override_date": fields.Datetime.now()}
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("qualirepar_qualification_override_reason"):
-                vals.update(self._qualirepar_override_values(vals["qualirepar_qualification_override_reason"]))
-        return super().create(vals_list)
-
-    def write(self, vals):
+    def _qualirepar_stamp_override(self, vals):
+        """``vals`` with who gave its override reason, and when, if it gives these repairs a new one (a new
+        repair, when empty: if it gives one); refused to anyone but a QualiRépar manager."""
         field = "qualirepar_qualification_override_reason"
-        if field in vals and any((vals[field] or False) != (r[field] or False) for r in self):
-            vals = {**vals, **self._qualirepar_override_values(vals[field])}
-        return super().write(vals)
+        if self:
+            new_reason = field in vals and any((vals[field] or False) != (r[field] or False) for r in self)
+        else:
+            new_reason = bool(vals.get(field))
+        return {**vals, **self._qualirepar_override_values(vals[field])} if new_reason else vals

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 FRENCH_BONUS_ACCOUNT_CODE = "467100"
@@ -7,8 +9,8 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     qualirepar_backend_ids = fields.One2many("qualirepar.backend", "company_id", string="QualiRépar connections")
-    qualirepar_business_sheet_ids = fields.One2many(
-        "qualirepar.business.sheet", "company_id", string="Labelled fiches métier")
+    qualirepar_fiche_label_ids = fields.One2many(
+        "qualirepar.fiche.label", "company_id", string="Labelled fiches métier")
     qualirepar_warranty_months = fields.Integer(
         string="Repair warranty (months)", default=3,
         help="A device coming back within this period after a finished repair is a warranty return (6.1.5).")
@@ -74,6 +76,19 @@ class ResCompany(models.Model):
     qualirepar_siren = fields.Char(string="SIREN", compute="_compute_qualirepar_siren")
     qualirepar_legal_warning = fields.Text(
         string="Missing on the repair documents", compute="_compute_qualirepar_legal_warning")
+    qualirepar_online_booking = fields.Boolean(
+        string="Online booking", help="Customers book a workshop drop-off or an on-site visit on the public page "
+        "/qualirepar/booking, in the free slots of the company's working hours.")
+    qualirepar_booking_slot_minutes = fields.Integer(string="Length of a booking slot (minutes)", default=60)
+    qualirepar_booking_days = fields.Integer(string="Booking horizon (days)", default=14)
+    qualirepar_survey_id = fields.Many2one(
+        "survey.survey", string="Satisfaction survey",
+        help="Offered to the customer of each finished repair, on the repair's portal page.")
+
+    def _qualirepar_slot_length(self):
+        """How long a slot lasts, booked online or planned by the shop (15 minutes at least)."""
+        self.ensure_one()
+        return timedelta(minutes=max(self.sudo().qualirepar_booking_slot_minutes, 15))
 
     @api.depends("company_registry")
     def _compute_qualirepar_siren(self):

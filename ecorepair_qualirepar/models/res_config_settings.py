@@ -56,6 +56,11 @@ class ResConfigSettings(models.TransientModel):
         "repair operation types); unticked, the parts are reserved by hand (Check availability).")
     qualirepar_backend_count = fields.Integer(compute="_compute_qualirepar_counts")
     qualirepar_fiche_held_count = fields.Integer(compute="_compute_qualirepar_counts")
+    qualirepar_online_booking = fields.Boolean(related="company_id.qualirepar_online_booking", readonly=False)
+    qualirepar_booking_slot_minutes = fields.Integer(
+        related="company_id.qualirepar_booking_slot_minutes", readonly=False)
+    qualirepar_booking_days = fields.Integer(related="company_id.qualirepar_booking_days", readonly=False)
+    qualirepar_survey_id = fields.Many2one(related="company_id.qualirepar_survey_id", readonly=False)
 
     @api.depends("company_id")
     def _compute_qualirepar_counts(self):
@@ -63,7 +68,7 @@ class ResConfigSettings(models.TransientModel):
             company = settings.company_id
             settings.qualirepar_backend_count = len(company.qualirepar_backend_ids)
             # Several API codes may stand for one fiche (two sheets, one fiche); a code linked to none counts alone.
-            sheets = company.qualirepar_business_sheet_ids
+            sheets = company.qualirepar_fiche_label_ids
             settings.qualirepar_fiche_held_count = len(sheets.fiche_metier_id) + len(
                 sheets.filtered(lambda sheet: not sheet.fiche_metier_id))
 

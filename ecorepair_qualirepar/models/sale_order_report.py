@@ -17,28 +17,17 @@ def qualirepar_report_sections(env, lines):
             for kind in SECTION_KINDS if by_kind[kind]]
 
 
-def qualirepar_report_totals(tax_totals, bonuses, currency):
-    """The totals of a repair document: the repair's price (Odoo's totals), each bonus deducted, the net amount.
+def qualirepar_report_totals(tax_totals, bonuses, refund=False):
+    """What a repair document prints after Odoo's totals (ecorepair_qualirepar.document_tax_totals_template_qualirepar):
+    each bonus deducted and the net amount the customer pays (or is refunded).
 
-    ``tax_totals`` is Odoo's summary of the document; ``bonuses`` is [(label, positive amount)]."""
-    untaxed = tax_totals["base_amount_currency"]
-    taxes = []
-    for subtotal in tax_totals["subtotals"]:
-        for group in subtotal["tax_groups"]:
-            base = group["display_base_amount_currency"]
-            taxes.append({
-                "name": group["group_name"],
-                "amount": group["tax_amount_currency"],
-                "base": base if base is not None and currency.compare_amounts(base, untaxed) else None,
-            })
-    total = tax_totals["total_amount_currency"]
+    ``tax_totals`` is Odoo's summary of the document, printed by Odoo's own template; ``bonuses`` is
+    [(label, positive amount)]."""
     return {
-        "untaxed": untaxed,
-        "taxes": taxes,
-        "total": untaxed + tax_totals["tax_amount_currency"],
+        "tax_totals": tax_totals,
         "bonuses": bonuses,
-        "rounding": tax_totals.get("cash_rounding_base_amount_currency"),
-        "net": total - sum(amount for _label, amount in bonuses),
+        "net": tax_totals["total_amount_currency"] - sum(amount for _label, amount in bonuses),
+        "refund": refund,
     }
 
 
@@ -58,7 +47,7 @@ class SaleOrder(models.Model):
         organism = dict(self._fields["qualirepar_organism"]._description_selection(self.env))
         bonuses = [(self.env._("Bonus réparation QualiRépar (%s)", organism.get(self.qualirepar_organism, "")),
                     self.qualirepar_bonus_amount)] if self.qualirepar_bonus_amount else []
-        return qualirepar_report_totals(self.tax_totals, bonuses, self.currency_id)
+        return qualirepar_report_totals(self.tax_totals, bonuses)
 
     def _qualirepar_travel_amount(self):
         """The travel costs of the quote, excl. VAT."""

@@ -4,6 +4,8 @@ from odoo.exceptions import UserError
 from .product_template import PART_ORIGINS
 
 SECOND_HAND = ("used", "piec")
+# The states of a repair's part still waiting for its product.
+WAITING_STATES = ("waiting", "confirmed", "partially_available")
 
 
 class StockMove(models.Model):
@@ -49,4 +51,36 @@ class StockMove(models.Model):
         result = super().write(vals)
         if {"qualirepar_part_origin", "product_id", "repair_id"} & vals.keys():
             self._qualirepar_check_part_consent()
+        return result
+
+    # ------------------------------------------------------------------ the parts have arrived (F14)
+    def _qualirepar_waiting_repairs(self, moves):
+        """The repairs not told yet whose ``moves`` still wait for their part."""
+        return self.env["repair.order"].sudo().search([
+            ("state", "in", ("confirmed", "under_repair")),
+            ("qualirepar_parts_received_sent", "=", False),
+            ("move_ids", "any", [("id", "in", moves.ids), ("repair_line_type", "=", "add"),
+                                 ("state", "in", WAITING_STATES)]),
+        ]) if moves else self.env["repair.order"]
+
+    def _action_done(self, cancel_backorder=False):
+        """A part ordered for a repair is reserved for it as soon as it is received (chained moves)."""
+        waiting = self._qualirepar_waiting_repairs(self.move_dest_ids)
+        result = super()._action_done(cancel_backorder=cancel_backorder)
+        waiting._qualirepar_notify_parts_received()
+        return result
+
+    def _trigger_assign(self):
+        """Received parts are reserved for the moves waiting for them: the repairs that were waiting for them
+        and now have all their parts tell their customer."""
+        waiting = self.env["repair.order"]
+        if self:
+            waiting = waiting.sudo().search([
+                ("state", "in", ("confirmed", "under_repair")),
+                ("qualirepar_parts_received_sent", "=", False),
+                ("move_ids", "any", [("repair_line_type", "=", "add"), ("state", "in", WAITING_STATES),
+                                     ("product_id", "in", self.product_id.ids)]),
+            ])
+        result = super()._trigger_assign()
+        waiting._qualirepar_notify_parts_received()
         return result

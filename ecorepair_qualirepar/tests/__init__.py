@@ -27,3 +27,5 @@ from . import test_parts
 from . import test_phone_intake
 from . import test_signature
 from . import test_booking
+from . import test_terminal
+from . import test_planning

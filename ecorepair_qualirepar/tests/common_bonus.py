@@ -36,7 +36,7 @@ class BonusCase(AccountTestInvoicingCommon):
         })
         cls.samsung = reference["qualirepar.brand"].create(
             {"backend_id": cls.backend.id, "code": "0101", "name": "Samsung", "handled_by": "ecosystem"})
-        reference["qualirepar.business.sheet"].create(
+        reference["qualirepar.fiche.label"].create(
             {"backend_id": cls.backend.id, "sheet_type": "7", "fiche_metier_id": cls.fiche.id})
         cls.laptop_code = reference["qualirepar.repair.code"].create(
             {"product_type_id": cls.laptop_type.id, "kind": "repair", "code": "INF02", "name": "Remplacement de l'écran"})
@@ -115,7 +115,7 @@ class EcologicBonusCase(BonusCase):
             [("backend_id", "=", cls.ecologic_backend.id), ("code", "=", "EEE.M1.001")])
         fiche = cls.env.ref("ecorepair_qualirepar.fiche_metier_1")
         cls.washer_type.fiche_metier_id = fiche  # Ecologic's catalogue gives no fiche
-        reference["qualirepar.business.sheet"].create(
+        reference["qualirepar.fiche.label"].create(
             {"backend_id": cls.backend.id, "sheet_type": "1", "fiche_metier_id": fiche.id})
         cls.seb = reference["qualirepar.brand"].search(
             [("backend_id", "=", cls.ecologic_backend.id), ("code", "=", "1109")])

@@ -33,6 +33,25 @@ class TestBackend(SandboxCase):
             self.ecologic.action_test_connection()
         self.assertIn(self.ecologic.name, str(caught.exception))
 
+    def test_organisms_answers_in_the_users_language(self):
+        """The clients' messages are put in the language of the person who reads them."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].search([("name", "=", "ecorepair_qualirepar")])._update_translations("fr_FR")
+        self.ecosystem.sudo().password = "wrong"
+        with self.assertRaises(UserError) as caught:
+            self.ecosystem.with_context(lang="fr_FR").action_test_connection()
+        self.assertIn("ecosystem a refusé les identifiants", str(caught.exception))
+        action = self.ecologic.with_context(lang="fr_FR").action_test_connection()
+        self.assertIn("2 site(s) de réparation rattaché(s) à cette clé", action["params"]["message"])
+        self.sandbox.state.inject("5xx", count=10)
+        with self.assertRaises(UserError) as caught:
+            self.ecologic.with_context(lang="fr_FR").action_sync_reference_data()
+        self.assertIn("Ecologic indisponible (erreur du serveur, HTTP 500)", str(caught.exception))
+        self.sandbox.state.reset()
+        with self.assertRaises(UserError) as caught:
+            self.ecosystem.action_test_connection()
+        self.assertIn("ecosystem refused the credentials", str(caught.exception), "in English for an English user")
+
     def test_missing_credentials(self):
         backend = self.env["qualirepar.backend"].create(
             {"name": "ecosystem sans identifiants", "organism": "ecosystem", "environment": "preprod"})

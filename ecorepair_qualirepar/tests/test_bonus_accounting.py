@@ -27,7 +27,8 @@ class TestBonusAccounting(BonusCase):
         self.assertEqual((order.amount_untaxed, order.amount_tax, order.amount_total), (150, 30, 180))
         self.assertEqual(order.qualirepar_amount_net, 130)
         totals = order._qualirepar_report_totals()
-        self.assertEqual((totals["untaxed"], totals["total"], totals["net"]), (150, 180, 130))
+        self.assertEqual((totals["tax_totals"]["base_amount_currency"], totals["tax_totals"]["total_amount_currency"],
+                          totals["net"]), (150, 180, 130))
         self.assertEqual(totals["bonuses"], [("Bonus réparation QualiRépar (ecosystem)", 50)])
         self.assertEqual(self.screen.qualirepar_part_origin, "new")
         self.assertEqual(order.order_line.filtered(lambda l: l.product_id == self.screen).qualirepar_part_origin, "new")
@@ -40,7 +41,8 @@ class TestBonusAccounting(BonusCase):
         self.assertEqual((invoice.qualirepar_bonus_amount, invoice.qualirepar_amount_net), (50, 130))
         self.assertFalse(invoice.invoice_line_ids.filtered(lambda l: l.price_unit < 0))
         totals = invoice._qualirepar_report_totals()
-        self.assertEqual((totals["untaxed"], totals["total"], totals["net"]), (150, 180, 130))
+        self.assertEqual((totals["tax_totals"]["base_amount_currency"], totals["tax_totals"]["total_amount_currency"],
+                          totals["net"]), (150, 180, 130))
         receivable = self.customer.property_account_receivable_id.code
         revenue = self.company_data["default_account_revenue"].code
         vat = self.vat20.invoice_repartition_line_ids.account_id.code
@@ -65,6 +67,42 @@ class TestBonusAccounting(BonusCase):
         self.assertEqual(len(claim.check_issues.splitlines()), 2, claim.check_issues)
         self.assertEqual(claim.amount_residual, 50)
         self.assertEqual(claim.bonus_line_id, entry.line_ids.filtered(lambda l: l.account_id.code == "467100"))
+
+    def test_bonus_entry_posted_with_its_invoice(self):
+        """Two invoices posted at once: each bonus entry posted in the same posting, labelled with its invoice's
+        number, matched with it; the entry has no chatter of its own."""
+        orders = self.env["sale.order"]
+        for serial in ("R5CW12AAAAA", "R5CW12BBBBB"):
+            orders |= self.quote(self.repair(qualirepar_serial_number=serial), (self.labour, 100), (self.screen, 50))
+        orders.action_confirm()
+        invoices = orders._create_invoices(grouped=True)
+        invoices.action_post()
+        for invoice in invoices:
+            entry = invoice.qualirepar_bonus_move_id
+            self.assertEqual((entry.state, entry.date, entry.ref),
+                             ("posted", invoice.date, f"Bonus réparation deducted from {invoice.name}"))
+            self.assertEqual(set(entry.line_ids.mapped("name")), {
+                f"Bonus réparation QualiRépar (ecosystem) {invoice.name}",
+                f"Bonus réparation deducted from {invoice.name}"})
+            self.assertEqual((invoice.amount_residual, invoice.payment_state), (130, "partial"))
+            self.assertEqual(invoice.qualirepar_claim_ids.bonus_line_id.move_id, entry)
+            self.assertFalse(entry.message_ids)
+        self.assertEqual(len(invoices.qualirepar_bonus_move_id), 2)
+
+    def test_bonus_entry_of_a_secured_journal(self):
+        """A miscellaneous journal that secures its entries on posting: the bonus entry is hashed with the
+        labels naming its invoice (they are written before the hash)."""
+        journal = self.env["account.journal"].search([
+            *self.env["account.journal"]._check_company_domain(self.env.company), ("type", "=", "general")], limit=1)
+        journal.restrict_mode_hash_table = True
+        order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
+        order.action_confirm()
+        invoice = self.invoice(order)
+        entry = invoice.qualirepar_bonus_move_id
+        self.assertEqual(entry.journal_id, journal)
+        self.assertTrue(entry.inalterable_hash)
+        self.assertIn(f"Bonus réparation QualiRépar (ecosystem) {invoice.name}", entry.line_ids.mapped("name"))
+        self.assertEqual(invoice.payment_state, "partial")
 
     def test_fec_export_carries_the_bonus(self):
         order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
@@ -141,7 +179,7 @@ class TestBonusAccounting(BonusCase):
             "fiche_metier_id": self.env.ref("ecorepair_qualirepar.fiche_metier_3").id,
             "amount_ids": [(0, 0, {"date_from": "2022-12-15", "amount": 15})],
         })
-        self.env["qualirepar.business.sheet"].sudo().create(
+        self.env["qualirepar.fiche.label"].sudo().create(
             {"backend_id": self.backend.id, "sheet_type": "3", "fiche_metier_id": kettle_type.fiche_metier_id.id})
         kettle = self.env["product.product"].create(
             {"name": "Bouilloire", "qualirepar_product_type_ids": [(6, 0, kettle_type.ids)]})
@@ -164,6 +202,20 @@ class TestBonusAccounting(BonusCase):
         self.assertEqual((invoice.amount_total, invoice.amount_residual), (192, 142))
         self.assertEqual(invoice.qualirepar_claim_ids.amount, 50)
         self.assertEqual(self.bonus(order), 50)
+
+    def test_posting_keeps_the_bonus_check_date(self):
+        """Posting checks the bonus again without asking the organism: the same answer is no new check (the
+        repair is not written); a changed scale is one (test_scale_of_the_invoice_date_counts)."""
+        with freeze_time("2024-02-01 09:00:00"):
+            order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
+            order.action_confirm()
+        repair = order.qualirepar_repair_id
+        checked_on = repair.qualirepar_bonus_checked_on
+        self.assertTrue(checked_on)
+        with freeze_time("2024-02-05 09:00:00"):
+            invoice = self.invoice(order)
+        self.assertEqual((invoice.qualirepar_bonus_amount, invoice.qualirepar_claim_ids.amount), (50, 50))
+        self.assertEqual(repair.qualirepar_bonus_checked_on, checked_on)
 
     def refund(self, invoice):
         wizard = self.env["account.move.reversal"].with_context(

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo import fields, http
 from odoo.addons.sms.tests.common import SMSCase
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from ..models.repair_order_booking import BookingError
 
@@ -238,3 +239,7 @@ class TestBookingTour(HttpCase, BookingCase):
         clerk = new_test_user(self.env, "booking_clerk", groups="ecorepair_qualirepar.group_qualirepar_user")
         self.start_tour("/odoo/action-repair.action_repair_order_tree", "qualirepar_booking_staff_tour",
                         login=clerk.login)
+        # and in the shop's planning, in its slot (F23)
+        planning = safe_eval(self.env.ref("ecorepair_qualirepar.action_qualirepar_planning").domain)
+        slot = self.env["calendar.event"].with_user(clerk).search(planning + [("qualirepar_repair_id", "=", repair.id)])
+        self.assertEqual((slot.start, slot.qualirepar_planning_kind), (repair.schedule_date, "onsite"))

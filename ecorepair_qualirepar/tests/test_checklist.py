@@ -54,6 +54,19 @@ class TestChecklist(TransactionCase):
             "phase": "after", "kind": "measure", "unit": "s", "max_value": 3, "mandatory": True, "is_answered": False}])
         self.assertEqual(repair.qualirepar_checkin_progress, "0/2")
 
+    def test_points_named_in_each_readers_language(self):
+        """Saved by a French-speaking user, a repair's points still read in English for an English reader, and in
+        French for the French one (the report, the customer): they carry their template's translations."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.chain_sharpness.with_context(lang="fr_FR").name = "Tension de la chaîne vérifiée"
+        french_user = new_test_user(self.env, "checklist_fr", groups="ecorepair_qualirepar.group_qualirepar_user",
+                                    lang="fr_FR")
+        repair = self.env["repair.order"].with_user(french_user).create({
+            "partner_id": self.customer.id, "product_id": self.chainsaw.id, "qualirepar_decision": "free"})
+        point = repair.qualirepar_control_point_ids.filtered(lambda p: p.template_id == self.chain_sharpness)
+        self.assertEqual(point.with_context(lang="en_US").name, "Chain tension checked")
+        self.assertEqual(point.with_context(lang="fr_FR").name, "Tension de la chaîne vérifiée")
+
     def test_start_blocked_by_unanswered_mandatory_point(self):
         repair = self.new_repair().with_user(self.technician)
         self.point(repair, "control_point_template_8_diagnostic").value_yes_no = "yes"

@@ -107,6 +107,8 @@ class TestClaimTransmission(EcologicBonusCase):
             active_model="account.move", active_ids=invoice.ids).create({})._create_payments()
         self.env.cr.precommit.run()  # what the payment's commit runs: its claims' jobs queued
         self.assertIn(invoice.payment_state, ("in_payment", "paid"))
+        # The payment is committed before its jobs run, each on a cursor of its own: in the database.
+        self.env.flush_all()
 
     def checked_claim(self, repair, *lines):
         """The claim of ``repair`` quoted and invoiced with ``lines``, with its documents, checked."""
@@ -208,6 +210,9 @@ class TestClaimTransmission(EcologicBonusCase):
         remote = self.sandbox.state.claim("ecologic", claim.remote_ref)
         self.assertEqual(set(remote["files"]), {"INVOICE", "NAMEPLATE", "CONSUMERVALIDATION"})
         self.assertEqual(remote["body"]["Quote"]["SupportAmount"]["Amount"], 50)
+        self.assertEqual(claim.remote_document_ids.mapped("kind"), ["invoice", "nameplate", "consumer_validation"])
+        self.assertTrue(any("with its documents: Invoice, Nameplate photo, Customer" in message.body
+                            for message in claim.message_ids))
 
         self.sandbox.state.reject("ecologic", claim.remote_ref, "13")
         self.refresh()
@@ -220,7 +225,14 @@ class TestClaimTransmission(EcologicBonusCase):
         self.submit()
         self.assertEqual(claim.state, "sent", claim.last_error)
         self.assertNotEqual(claim.remote_ref, refused)
-        self.assertEqual(claim.previous_remote_refs, refused)
+        self.assertEqual(claim.previous_remote_ref_ids.mapped("name"), [refused])
+        self.assertEqual(claim.previous_remote_ref_ids.organism, "ecologic")
+        # The new claim at Ecologic has each document once, and the claim says so.
+        self.assertEqual({kind: len(files) for kind, files in
+                          self.sandbox.state.claim("ecologic", claim.remote_ref)["files"].items()},
+                         {"INVOICE": 1, "NAMEPLATE": 1, "CONSUMERVALIDATION": 1})
+        self.assertEqual(sorted(claim.remote_document_ids.mapped("kind")),
+                         ["consumer_validation", "invoice", "nameplate"])
         self.assertEqual(sorted(c["params"]["QuoteNumber"] for c in self.remote("ecologic")),
                          sorted([claim.name, f"{claim.name}-2"]))
 
@@ -247,6 +259,8 @@ class TestClaimTransmission(EcologicBonusCase):
         self.assertEqual(claim.state, "to_fix")
         self.assertIn("Plaque signalétique illisible", claim.validation_errors)
         self.assertEqual(claim.refused_documents_label, "Nameplate photo")
+        self.assertEqual({(document.kind, document.refused) for document in claim.remote_document_ids},
+                         {("invoice", False), ("nameplate", True), ("consumer_validation", False)})
         self.assertIn("Nameplate photo", claim.activity_ids.note)
         log = len(self.sandbox.state.request_log)
         claim.repair_id.qualirepar_nameplate_photo = PNG  # a new photo
@@ -256,7 +270,9 @@ class TestClaimTransmission(EcologicBonusCase):
         calls = [path.rsplit("/", 1)[-1].lower() for _m, path, _s in self.sandbox.state.request_log[log:]]
         self.assertEqual(calls, ["attachfile", "updateclaim"])
         self.assertEqual(len(self.sandbox.state.claim("ecologic", claim.remote_ref)["files"]["NAMEPLATE"]), 2)
-        self.assertFalse(claim.refused_documents)
+        self.assertFalse(claim.refused_documents_label)
+        self.assertEqual({(document.kind, document.refused) for document in claim.remote_document_ids},
+                         {("invoice", False), ("nameplate", False), ("consumer_validation", False)})
         self.assertEqual(len(self.remote("ecologic")), 1)
 
     def test_ecosystem_rejection_makes_a_new_claim_keeping_the_old_reference(self):
@@ -270,7 +286,8 @@ class TestClaimTransmission(EcologicBonusCase):
         self.submit()
         self.assertEqual(claim.state, "sent")
         self.assertNotEqual(claim.remote_ref, first)
-        self.assertEqual(claim.previous_remote_refs, first)
+        self.assertEqual(claim.previous_remote_ref_ids.mapped("name"), [first])
+        self.assertEqual(claim.previous_remote_ref_ids.organism, "ecosystem")
         self.assertEqual(self.sandbox.state.claim("ecosystem", claim.remote_ref)["payload"]["PurchaseOrderByCustomer"],
                          f"{claim.name}-2")
 
@@ -298,7 +315,7 @@ class TestClaimTransmission(EcologicBonusCase):
         claim = self.washer_claim()
         self.sandbox.state.inject("5xx", count=1, path_filter="createclaim")
         self.submit()
-        self.assertTrue(claim.remote_request_id)
+        self.assertTrue(claim.remote_request_ref)
         self.due_now(claim)
         self.submit()
         self.assertEqual(claim.state, "to_fix")
@@ -645,6 +662,17 @@ class TestClaimTransmission(EcologicBonusCase):
         self.claims.with_context(lang=None)._cron_refresh_claims()
         self.run_jobs()
         self.assertEqual(claim.activity_ids.summary, "Demande de remboursement à examiner")
+
+    def test_organisms_failure_in_the_responsible_persons_language(self):
+        """What the client says of a failed call is recorded in the language of the person responsible."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].search([("name", "=", "ecorepair_qualirepar")])._update_translations("fr_FR")
+        claim = self.laptop_claim()
+        claim._qualirepar_responsible().lang = "fr_FR"
+        self.sandbox.state.inject("5xx", count=1, path_filter="new_claim")
+        self.submit()
+        self.assertEqual(claim.state, "to_send")
+        self.assertIn("ecosystem indisponible (erreur du serveur, HTTP 500)", claim.last_error)
 
     def test_retry_settings_are_in_the_settings(self):
         settings = self.env["res.config.settings"].create({"qualirepar_claim_retry_seconds": 300})

@@ -27,7 +27,7 @@ class IntakeCase(TransactionCase):
         })
         cls.bosch = cls.env["qualirepar.brand"].create(
             {"backend_id": backend.id, "code": "0104", "name": "Bosch", "handled_by": "ecosystem"})
-        cls.sheet = cls.env["qualirepar.business.sheet"].create(
+        cls.sheet = cls.env["qualirepar.fiche.label"].create(
             {"backend_id": backend.id, "sheet_type": "1", "fiche_metier_id": cls.fiche.id})
         category = cls.env["product.category"].create(
             {"name": "Lave-linge", "qualirepar_product_type_ids": [(6, 0, cls.washer_type.ids)]})

@@ -103,8 +103,7 @@ class TestLegalDocuments(BonusCase, HttpCase):
         self.assertIn("Place of repair: in our workshop. No travel costs. Hourly labour rate: 60.00 € excl. VAT.",
                       text)
         self.assertIn("Part origin: New", text)
-        self.assertIn("Total excl. VAT 150.00 €", text)
-        self.assertIn("Total incl. VAT 180.00 €", text)
+        self.assertIn("Untaxed Amount 150.00 € VAT 20% 30.00 € Total incl. VAT 180.00 €", text)
         self.assertIn("exception of article R.224-31", text)
         self.assertIn(WARRANTY, text)
         for part in LEGAL_WARRANTY:

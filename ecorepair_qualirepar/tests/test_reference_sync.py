@@ -9,7 +9,8 @@ from .common import SandboxCase, eco_sandbox
 
 REFERENCE_TABLES = (
     "qualirepar_product_type", "qualirepar_bonus_amount", "qualirepar_bonus_threshold", "qualirepar_repair_code",
-    "qualirepar_brand", "qualirepar_repair_site", "qualirepar_business_sheet", "qualirepar_brand_qualirepar_product_type_rel",
+    "qualirepar_brand", "qualirepar_repair_site", "qualirepar_fiche_label",
+    "qualirepar_brand_qualirepar_product_type_rel",
 )
 
 
@@ -72,7 +73,7 @@ class TestReferenceSync(SandboxCase):
         sites = self.env["qualirepar.repair.site"].search([("backend_id", "=", self.ecosystem.id)])
         self.assertEqual(sorted(sites.mapped("city")), ["Lyon", "Villeurbanne"])
         self.assertTrue(all(len(site.siret) == 14 for site in sites))
-        held = self.env.company.qualirepar_business_sheet_ids
+        held = self.env.company.qualirepar_fiche_label_ids
         self.assertEqual(sorted(held.mapped("fiche_metier_id.number")), [1, 3, 4, 7])
         self.assertTrue(self.ecosystem.last_sync_date)
         self.assertEqual(self.ecosystem.product_type_count, len(self.sandbox.state.reference["products"]))

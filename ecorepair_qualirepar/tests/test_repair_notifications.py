@@ -1,4 +1,6 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
@@ -27,6 +29,9 @@ class TestRepairNotifications(SMSCase, MailCase):
         cls.belt = cls.env["product.product"].create({"name": "Drum belt", "is_storable": True})
         cls.clerk = new_test_user(cls.env, "workshop_clerk", groups="ecorepair_qualirepar.group_qualirepar_front_office", email="clerk@example.com")
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
+        # The demo's appointments (a database with demo data has visits today and tomorrow) are already reminded:
+        # the tests count the messages of their own repairs.
+        cls.env["repair.order"].search([]).qualirepar_reminder_sent = True
 
     def repair(self, partner, **values):
         return self.env["repair.order"].create({"partner_id": partner.id, "product_id": self.device.id,
@@ -142,6 +147,19 @@ class TestRepairNotifications(SMSCase, MailCase):
         self.assertIn(f"for your repair {repair.name}", self._new_sms.body)
         self.assertTrue(repair.qualirepar_reminder_sent)
         self.assertFalse(later.qualirepar_reminder_sent)
+
+    def test_reminder_on_the_shops_day_not_the_scheduled_actions(self):
+        """Tomorrow is the shop's tomorrow (its working hours' time zone), whatever the user running the action."""
+        self.env.company.resource_calendar_id.tz = "Pacific/Noumea"  # UTC+11
+        self.env.user.tz = "Europe/Paris"
+        # Monday 20:00 UTC: Monday evening in Paris, already Tuesday morning in Nouméa
+        with freeze_time(datetime(2026, 3, 2, 20, 0)), self.mockSMSGateway():
+            wednesday_in_noumea = self.repair(self.customer, qualirepar_intervention_type="onsite",
+                                              schedule_date=datetime(2026, 3, 4, 0, 0))  # 11:00 in Nouméa
+            wednesday_in_noumea.action_validate()
+            self.env["repair.order"]._cron_qualirepar_appointment_reminders()
+        self.assertTrue(wednesday_in_noumea.qualirepar_reminder_sent)
+        self.assertSMSOutgoing(self.customer, None, content="reminder, our technician comes tomorrow")
 
     def test_reminder_by_email_without_mobile(self):
         repair = self.repair(self.no_mobile, qualirepar_intervention_type="onsite",

@@ -8,9 +8,3 @@ class ResCompany(models.Model):
         string="Answer delay of a request (working days)", default=2,
         help="The working days within which a request that is not a complaint is answered (a complaint: 8 working "
         "days, as the QualiRépar label asks). Counted on the company's working schedule, public holidays deducted.")
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    qualirepar_ticket_answer_days = fields.Integer(related="company_id.qualirepar_ticket_answer_days", readonly=False)

@@ -1,79 +1,15 @@
 import { registry } from "@web/core/registry";
 
-/** On a phone the form's header buttons are in the gear menu of the control panel. */
-function headerButton(name, content) {
-    return [
-        { content, trigger: ".o_cp_action_menus i.fa-cog", run: "click" },
-        { trigger: `.o-dropdown--menu button[name='${name}']`, run: "click" },
-        { content: "The menu has closed", trigger: "body:not(:has(.o-dropdown--menu))" },
-    ];
-}
+import { headerButton, intakeSteps, pickInDialog } from "./qualirepar_intake_steps";
 
 /** On a phone: intake of a washing machine, check-in, start, check-out, end. */
 registry.category("web_tour.tours").add("qualirepar_intake_tour", {
     steps: () => [
-        {
-            content: "Customer",
-            trigger: "div[name='partner_id'] input",
-            run: "click",
-        },
-        {
-            content: "On a phone, the choice opens in a full-screen dialog",
-            trigger: ".modal .o_kanban_record:contains('Marie Dupont'), .modal .o_data_row:contains('Marie Dupont')",
-            run: "click",
-        },
-        {
-            content: "Device",
-            trigger: "div[name='product_id'] input",
-            run: "click",
-        },
-        {
-            content: "On a phone, the choice opens in a full-screen dialog",
-            trigger: ".modal .o_kanban_record:contains('Lave-linge Serie 4'), .modal .o_data_row:contains('Lave-linge Serie 4')",
-            run: "click",
-        },
-        {
-            content: "The QualiRépar page is the first one",
-            trigger: ".o_notebook .nav-link.active:contains('QualiRépar')",
-        },
-        {
-            content: "Brand",
-            trigger: "div[name='qualirepar_brand_id'] input",
-            run: "click",
-        },
-        {
-            content: "On a phone, the choice opens in a full-screen dialog",
-            trigger: ".modal .o_kanban_record:contains('Bosch'), .modal .o_data_row:contains('Bosch')",
-            run: "click",
-        },
-        {
-            content: "Serial number, as read on the nameplate",
-            trigger: "div[name='qualirepar_serial_number'] input",
-            run: "edit FD 9912-0345",
-        },
-        {
-            content: "The customer declares the device out of warranty",
-            trigger: "div[name='qualirepar_out_of_warranty'] input",
-            run: "click",
-        },
-        {
-            content: "The consumer gives the GDPR consent",
-            trigger: "div[name='qualirepar_consent_gdpr'] input",
-            run: "click",
-        },
-        {
-            content: "The shop repairs it free of charge",
-            trigger: "div[name='qualirepar_decision'] .o_selection_badge:contains('Free of charge')",
-            run: "click",
-        },
-        {
-            trigger: ".o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "Eligible, with the bonus of today's scale",
-            trigger: ".alert-success:contains('Eligible for the bonus'):contains('50.00')",
-        },
+        ...intakeSteps({
+            device: "Lave-linge Serie 4",
+            serial: "FD 9912-0345",
+            afterDevice: pickInDialog("qualirepar_brand_id", "Bosch", "Brand"),
+        }),
         ...headerButton("action_validate", "Confirm the repair"),
         {
             content: "The repair is confirmed (the form has reloaded)",

@@ -1,123 +1,75 @@
 import { registry } from "@web/core/registry";
 
+import { headerButton, intakeSteps } from "./qualirepar_intake_steps";
+
 // A 1 × 1 PNG: the photo the phone's camera would give.
 const PHOTO = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
-
-/** On a phone the form's header buttons are in the gear menu of the control panel. */
-function headerButton(name, content) {
-    return [
-        { content, trigger: ".o_cp_action_menus i.fa-cog", run: "click" },
-        { trigger: `.o-dropdown--menu button[name='${name}']`, run: "click" },
-        { content: "The menu has closed", trigger: "body:not(:has(.o-dropdown--menu))" },
-    ];
-}
 
 /** The guided intake of a washing machine on a phone, then its check-in on cards. */
 registry.category("web_tour.tours").add("qualirepar_phone_intake_tour", {
     steps: () => [
-        {
-            content: "The intake page (QualiRépar) is the first page of the repair",
-            trigger: ".o_notebook .nav-item:first-child .nav-link.active:contains('QualiRépar')",
-        },
-        {
-            content: "Customer",
-            trigger: "div[name='partner_id'] input",
-            run: "click",
-        },
-        {
-            content: "On a phone, the choice opens in a full-screen dialog",
-            trigger: ".modal .o_kanban_record:contains('Marie Dupont'), .modal .o_data_row:contains('Marie Dupont')",
-            run: "click",
-        },
-        {
-            content: "Device",
-            trigger: "div[name='product_id'] input",
-            run: "click",
-        },
-        {
-            trigger: ".modal .o_kanban_record:contains('Serie 6 Atelier'), .modal .o_data_row:contains('Serie 6 Atelier')",
-            run: "click",
-        },
-        {
-            content: "The brand comes from the product's name",
-            trigger: "div[name='qualirepar_brand_id'] input:value(Bosch)",
-        },
-        {
-            content: "A washing machine has no IMEI: the field is not offered",
-            trigger: ".o_form_sheet:has(div[name='qualirepar_serial_number']):not(:has(div[name='qualirepar_imei']))",
-        },
-        {
-            content: "The camera button is inside the serial number's field, on its right",
-            trigger: "div[name='qualirepar_serial_number'] button.o_qualirepar_scan",
-            run() {
-                const input = document.querySelector("div[name='qualirepar_serial_number'] input");
-                const field = input.getBoundingClientRect();
-                const button = this.anchor.getBoundingClientRect();
-                const visible = getComputedStyle(this.anchor.parentElement).visibility === "visible";
-                if (!visible || button.top < field.top - 2 || button.bottom > field.bottom + 2
-                        || button.right > field.right + 2 || button.left < field.left) {
-                    throw new Error(`The scan button is not in the field: field ${JSON.stringify(field)}, `
-                        + `button ${JSON.stringify(button)}, visible ${visible}`);
-                }
-            },
-        },
-        {
-            content: "Serial number, as read on the nameplate",
-            trigger: "div[name='qualirepar_serial_number'] input",
-            run: "edit FD9904-012345",
-        },
-        {
-            content: "The customer declares the device out of warranty",
-            trigger: "div[name='qualirepar_out_of_warranty'] input",
-            run: "click",
-        },
-        {
-            content: "The fault as the customer tells it",
-            trigger: "div[name='qualirepar_fault_description'] textarea",
-            run: "edit Ne vidange plus",
-        },
-        {
-            content: "The consumer gives the GDPR consent",
-            trigger: "div[name='qualirepar_consent_gdpr'] input",
-            run: "click",
-        },
-        {
-            content: "One tap opens the camera: a photo of the device's condition",
-            trigger: "div[name='qualirepar_device_photo_ids'] .o_qualirepar_take_photo",
-            async run() {
-                // The button opens the file input that asks the phone for its camera.
-                const input = this.anchor.closest(".o_file_input").querySelector("input[type='file']");
-                if (input.getAttribute("capture") !== "environment" || !input.accept.includes("image/")) {
-                    throw new Error("The photo input does not open the camera");
-                }
-                const blob = await (await fetch(`data:image/png;base64,${PHOTO}`)).blob();
-                const transfer = new DataTransfer();
-                transfer.items.add(new File([blob], "etat.png", { type: "image/png" }));
-                input.files = transfer.files;
-                input.dispatchEvent(new Event("change", { bubbles: true }));
-            },
-        },
-        {
-            content: "The photo shows as a thumbnail",
-            trigger: "div[name='qualirepar_device_photo_ids'] img.o_qualirepar_thumbnail[src*='/web/image/']",
-        },
-        {
-            content: "The nameplate photo is taken with a large camera button too",
-            trigger: "div[name='qualirepar_nameplate_photo'] .o_qualirepar_take_photo",
-        },
-        {
-            content: "The shop repairs it free of charge",
-            trigger: "div[name='qualirepar_decision'] .o_selection_badge:contains('Free of charge')",
-            run: "click",
-        },
-        {
-            trigger: ".o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "Eligible, with the bonus of today's scale",
-            trigger: ".alert-success:contains('Eligible for the bonus'):contains('50.00')",
-        },
+        ...intakeSteps({
+            device: "Serie 6 Atelier",
+            serial: "FD9904-012345",
+            afterDevice: [
+                {
+                    content: "The brand comes from the product's name",
+                    trigger: "div[name='qualirepar_brand_id'] input:value(Bosch)",
+                },
+                {
+                    content: "A washing machine has no IMEI: the field is not offered",
+                    trigger: ".o_form_sheet:has(div[name='qualirepar_serial_number']):not(:has(div[name='qualirepar_imei']))",
+                },
+                {
+                    content: "The camera button is inside the serial number's field, on its right",
+                    trigger: "div[name='qualirepar_serial_number'] button.o_qualirepar_scan",
+                    run() {
+                        const input = document.querySelector("div[name='qualirepar_serial_number'] input");
+                        const field = input.getBoundingClientRect();
+                        const button = this.anchor.getBoundingClientRect();
+                        const visible = getComputedStyle(this.anchor.parentElement).visibility === "visible";
+                        if (!visible || button.top < field.top - 2 || button.bottom > field.bottom + 2
+                                || button.right > field.right + 2 || button.left < field.left) {
+                            throw new Error(`The scan button is not in the field: field ${JSON.stringify(field)}, `
+                                + `button ${JSON.stringify(button)}, visible ${visible}`);
+                        }
+                    },
+                },
+            ],
+            beforeConsent: [
+                {
+                    content: "The fault as the customer tells it",
+                    trigger: "div[name='qualirepar_fault_description'] textarea",
+                    run: "edit Ne vidange plus",
+                },
+            ],
+            beforeDecision: [
+                {
+                    content: "One tap opens the camera: a photo of the device's condition",
+                    trigger: "div[name='qualirepar_device_photo_ids'] .o_qualirepar_take_photo",
+                    async run() {
+                        // The button opens the file input that asks the phone for its camera.
+                        const input = this.anchor.closest(".o_file_input").querySelector("input[type='file']");
+                        if (input.getAttribute("capture") !== "environment" || !input.accept.includes("image/")) {
+                            throw new Error("The photo input does not open the camera");
+                        }
+                        const blob = await (await fetch(`data:image/png;base64,${PHOTO}`)).blob();
+                        const transfer = new DataTransfer();
+                        transfer.items.add(new File([blob], "etat.png", { type: "image/png" }));
+                        input.files = transfer.files;
+                        input.dispatchEvent(new Event("change", { bubbles: true }));
+                    },
+                },
+                {
+                    content: "The photo shows as a thumbnail",
+                    trigger: "div[name='qualirepar_device_photo_ids'] img.o_qualirepar_thumbnail[src*='/web/image/']",
+                },
+                {
+                    content: "The nameplate photo is taken with a large camera button too",
+                    trigger: "div[name='qualirepar_nameplate_photo'] .o_qualirepar_take_photo",
+                },
+            ],
+        }),
         {
             content: "Open the check-in / check-out page",
             trigger: ".o_notebook .nav-link:contains('Check-in')",

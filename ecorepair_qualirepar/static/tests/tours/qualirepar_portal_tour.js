@@ -17,7 +17,7 @@ registry.category("web_tour.tours").add("qualirepar_portal_quote_tour", {
         },
         {
             content: "The quote shows the bonus deducted and the net to pay, as its PDF",
-            trigger: "#total:contains(Total incl. VAT):contains(Bonus réparation QualiRépar (ecosystem)):contains(Net amount to pay)",
+            trigger: "#total:contains(Untaxed Amount):contains(Bonus réparation QualiRépar (ecosystem)):contains(Net amount to pay)",
         },
         {
             content: "The net to pay at the top",

@@ -1,5 +1,7 @@
 import { registry } from "@web/core/registry";
 
+import { customerSigns } from "./qualirepar_intake_steps";
+
 /** On a phone: the customer signs the intake slip on the QualiRépar page, after the consents. */
 registry.category("web_tour.tours").add("qualirepar_signature_tour", {
     steps: () => [
@@ -12,30 +14,8 @@ registry.category("web_tour.tours").add("qualirepar_signature_tour", {
             content: "The consents are given above the signature",
             trigger: "div[name='qualirepar_consent_gdpr'] input:checked",
         },
-        {
-            content: "Hand the phone to the customer: the signature box of the intake slip",
-            trigger: "div[name='qualirepar_intake_signature'] .o_signature_empty",
-            run: "click",
-        },
-        {
-            content: "The customer draws their signature with a finger",
-            trigger: ".modal canvas.o_web_sign_signature",
-            async run(helpers) {
-                await helpers.drag_and_drop(".modal canvas.o_web_sign_signature", {
-                    position: { top: 60, left: 200 },
-                    relative: true,
-                });
-            },
-        },
-        {
-            content: "Adopt the signature",
-            trigger: ".modal .modal-footer .btn-primary:enabled",
-            run: "click",
-        },
-        {
-            content: "The signature is on the form",
-            trigger: "body:not(:has(.modal)) div[name='qualirepar_intake_signature'] img.o_signature",
-        },
+        ...customerSigns("qualirepar_intake_signature",
+            "Hand the phone to the customer: the signature box of the intake slip"),
         {
             trigger: ".o_form_button_save",
             run: "click",

@@ -1,11 +1,12 @@
 from odoo import fields, models
 
 
-class QualireparBusinessSheet(models.Model):
-    """A fiche métier the shop is labelled for, as the eco-organism's API reports it."""
+class QualireparFicheLabel(models.Model):
+    """The shop's labelling for one fiche métier (``qualirepar.fiche.metier``), as the eco-organism's API reports
+    it (one of the repairer's ``BusinessSheets``, ``sheet_type`` being its code)."""
 
-    _name = "qualirepar.business.sheet"
-    _description = "QualiRépar labelled fiche métier"
+    _name = "qualirepar.fiche.label"
+    _description = "Labelling per fiche métier"
     _order = "fiche_metier_id, sheet_type"
 
     backend_id = fields.Many2one("qualirepar.backend", string="Connection", required=True, ondelete="cascade", index=True)
@@ -13,7 +14,7 @@ class QualireparBusinessSheet(models.Model):
     sheet_type = fields.Char(string="Sheet type", required=True, readonly=True)
     fiche_metier_id = fields.Many2one("qualirepar.fiche.metier", string="Fiche métier")
     name = fields.Char(string="Description", readonly=True)
-    number_id = fields.Char(string="Number", readonly=True)
+    label_number = fields.Char(string="Number", readonly=True, help="The number of the labelling (the API's NumberId).")
     institution = fields.Char(readonly=True)
     valid_from = fields.Date(readonly=True)
     valid_to = fields.Date(readonly=True)
