@@ -378,6 +378,8 @@ class QualireparClaim(models.Model):
         claim = self._qualirepar_lang()
         if claim.state not in ("sent", "approved") or claim.remote_closed:
             return "Nothing to follow."
+        if not claim._qualirepar_has_connection():
+            return "No connection."
         client = claim._qualirepar_job_client()
         try:
             claim._qualirepar_refresh_step(client)
@@ -413,6 +415,8 @@ class QualireparClaim(models.Model):
                 invoice=claim.invoice_id.name))
             claim.remote_cancel_pending = False
             return "Left to a person."
+        if not claim._qualirepar_has_connection():
+            return "No connection."
         client = claim._qualirepar_job_client()
         try:
             gone = claim._qualirepar_delete_draft(client)
@@ -438,6 +442,22 @@ class QualireparClaim(models.Model):
             "ecosystem refused to delete the draft %(ref)s of this cancelled claim (%(error)s). On ecosystem's "
             "site, delete the draft %(ref)s (our reference %(reference)s), or ask ecosystem to.",
             ref=self.remote_ref, error=self.last_error, reference=self._qualirepar_reference()))
+
+    def _qualirepar_has_connection(self):
+        """Whether the claim has its organism's connection; a claim whose connection was deleted gets the
+        company's connection to the organism when there is one again, else a person is told, once (the claim keeps
+        its state and is followed again once it has one)."""
+        self._qualirepar_find_backend()
+        if self.backend_id:
+            return True
+        message = self.env._(
+            "No connection to %s is set for this claim (its connection was deleted): it is neither followed nor "
+            "withdrawn until the company has a connection to this organism again (QualiRépar > Configuration > "
+            "Connections).", self.partner_id.name)
+        if self.last_error != message:
+            self.last_error = message
+            self._qualirepar_ask_person(message)
+        return False
 
     def _qualirepar_job_client(self):
         """The organism's client for a job; a connection that cannot be made is recorded on the connection and the

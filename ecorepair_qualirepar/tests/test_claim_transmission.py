@@ -634,6 +634,25 @@ class TestClaimTransmission(EcologicBonusCase):
         self.assertFalse(self.backend.connection_error)
         self.assertFalse(self.backend.activity_ids)
 
+    def test_claim_without_its_connection_waits_for_one(self):
+        """The connection of a sent claim is gone (deleted, the company's connection archived): its follow-up does not
+        crash, the claim keeps its state and a person is told once; with a connection again it is followed."""
+        claim = self.laptop_claim()
+        self.submit()
+        self.sandbox.state.approve("ecosystem", claim.remote_ref)
+        self.backend.active = False
+        claim.sudo().backend_id = False
+        self.refresh()
+        self.refresh()
+        self.assertEqual(claim.state, "sent")
+        self.assertEqual(len(claim.activity_ids), 1, "told once")
+        self.assertIn("No connection to", claim.last_error)
+        self.assertEqual(claim.job_state, "done")
+        self.backend.active = True
+        self.refresh()
+        self.assertEqual(claim.backend_id, self.backend)
+        self.assertEqual(claim.state, "approved")
+
     def test_claims_sent_together(self):
         """A job per claim: each claim is sent once, with its documents."""
         second_laptop = self.sent_claim(self.repair(qualirepar_serial_number="R5CW99ZYXWV"), (self.labour, 100),
