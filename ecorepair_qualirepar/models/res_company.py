@@ -149,17 +149,20 @@ class ResCompany(models.Model):
             account = Account.search([*Account._check_company_domain(company),
                                       ("code", "=", FRENCH_BONUS_ACCOUNT_CODE)], limit=1)
             if not account:
+                names = {lang: company.with_context(lang=lang)._qualirepar_bonus_account_name()
+                         for lang, _label in self.env["res.lang"].get_installed()}
                 account = Account.with_context(lang="en_US").create({
                     "code": FRENCH_BONUS_ACCOUNT_CODE,
-                    "name": "Eco-organisms – repair bonus receivable",
+                    "name": company.with_context(lang="en_US")._qualirepar_bonus_account_name(),
                     "account_type": "asset_current",
                     "reconcile": True,
                     "company_ids": [(6, 0, company.root_id.ids)],
                 })
-                if "fr_FR" in dict(self.env["res.lang"].get_installed()):
-                    account.update_field_translations(
-                        "name", {"fr_FR": "Éco-organismes – bonus réparation à recevoir"})
+                account.update_field_translations("name", names)  # in each language, from its .po file
             company.qualirepar_bonus_account_id = account
+
+    def _qualirepar_bonus_account_name(self):
+        return self.env._("Eco-organisms – repair bonus receivable")
 
     # ------------------------------------------------------------------ stock of the parts (F12, F24)
     def write(self, vals):

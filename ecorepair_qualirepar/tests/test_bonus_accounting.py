@@ -20,6 +20,15 @@ class TestBonusAccounting(BonusCase):
         self.assertTrue(account.reconcile)
         self.assertEqual(account.account_type, "asset_current")
 
+    def test_receivable_account_named_in_each_language(self):
+        """Its name comes from the translations (the .po files) of every installed language."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        company = self.env["res.company"].create({"name": "Atelier de Lyon", "country_id": self.env.ref("base.fr").id})
+        company._qualirepar_ensure_bonus_account()
+        account = company.qualirepar_bonus_account_id
+        self.assertEqual(account.with_context(lang="en_US").name, "Eco-organisms – repair bonus receivable")
+        self.assertEqual(account.with_context(lang="fr_FR").name, "Éco-organismes – bonus réparation à recevoir")
+
     def test_eligible_repair(self):
         """150 € excl. VAT + 30 € VAT = 180 €: ecosystem's 50 € bonus, the customer pays 130 €, the organism 50 €."""
         order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
