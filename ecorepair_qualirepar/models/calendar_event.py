@@ -8,6 +8,11 @@ from odoo.tools import html2plaintext
 
 from .qualirepar_access import ACCOUNTANT, MANAGER, WORKSHOP, check_role
 
+# The context key of a repair writing its slot (and of a slot moving its repair): no going round again.
+PLANNING_SYNC = "qualirepar_planning_sync"
+# A slot's fields that move it.
+TIME_FIELDS = frozenset({"start", "stop", "start_date", "stop_date", "allday", "duration"})
+
 # The fields that make an event a QualiRépar training or legal-watch action, and its outcome: the manager's.
 GUARDED = frozenset({
     "qualirepar_kind", "qualirepar_state", "qualirepar_company_id", "qualirepar_trainer", "qualirepar_fiche_metier_id",
@@ -20,7 +25,8 @@ class CalendarEvent(models.Model):
     """A staff training or a legal-watch action of the QualiRépar label (F16, référentiel 6.6), planned in Odoo's
     calendar: date, duration, attendees, and once done, who marked it and what came of it. A training marked done
     puts a line in each attendee's resume (hr_skills), with the certificate, and the qualification for the fiche
-    métier when the training grants it."""
+    métier when the training grants it. Also the planning's slot of a scheduled repair (F23): what it shows, and
+    moving it moves the repair."""
 
     _name = "calendar.event"
     _inherit = ["calendar.event", "qualirepar.guarded.mixin"]
@@ -57,6 +63,21 @@ class CalendarEvent(models.Model):
 
     _qualirepar_guarded_fields = GUARDED
 
+    # The planning (F23): the repair of a slot, and what the planning shows of it (see repair_order_planning.py)
+    qualirepar_repair_id = fields.Many2one(
+        "repair.order", string="Repair", index="btree_not_null", ondelete="cascade", readonly=True, copy=False)
+    qualirepar_planning_kind = fields.Selection(
+        [("workshop", "Workshop repair"), ("onsite", "On-site visit"), ("training", "Training"),
+         ("legal_watch", "Legal watch")], string="In the planning", compute="_compute_qualirepar_planning_kind",
+        store=True, index=True)
+    qualirepar_repair_state = fields.Selection(
+        related="qualirepar_repair_id.state", string="Repair status", help="Where the repair of this slot stands.")
+    qualirepar_technician_id = fields.Many2one(related="qualirepar_repair_id.qualirepar_technician_id")
+    qualirepar_technician_qualified = fields.Boolean(
+        related="qualirepar_repair_id.qualirepar_technician_qualified")
+    qualirepar_distance_km = fields.Float(related="qualirepar_repair_id.qualirepar_distance_km")
+    qualirepar_beyond_zone = fields.Boolean(related="qualirepar_repair_id.qualirepar_beyond_zone")
+
     _sql_constraints = [
         ("qualirepar_validity_positive", "CHECK(qualirepar_validity_months IS NULL OR qualirepar_validity_months >= 0)",
          "The validity of a qualification cannot be negative."),
@@ -87,8 +108,9 @@ class CalendarEvent(models.Model):
 
     def _qualirepar_guarded_changes(self, vals):
         changed = super()._qualirepar_guarded_changes(vals)
-        if not self:
-            return changed
+        if not self:  # only the repair links an event to itself
+            return changed | ({"qualirepar_repair_id"} if vals.get("qualirepar_repair_id") else set())
+        changed |= self._qualirepar_changed(vals, {"qualirepar_repair_id"})
         ours = self.filtered("qualirepar_kind")
         changed |= ours._qualirepar_changed(vals, {"name", "start", "stop", "duration", "allday", "user_id"})
         # the outcome of a legal-watch action is written by the person it is assigned to; a training's by the manager
@@ -169,3 +191,95 @@ class CalendarEvent(models.Model):
                 })
         self.env["hr.resume.line"].sudo().create(vals_list)
         self.sudo().write(self._qualirepar_done_values())
+
+    # ------------------------------------------------------------------ the planning's slots of repairs (F23)
+    @api.depends("qualirepar_kind", "qualirepar_repair_id.qualirepar_intervention_type")
+    def _compute_qualirepar_planning_kind(self):
+        for event in self:
+            event.qualirepar_planning_kind = (
+                event.qualirepar_repair_id.qualirepar_intervention_type or event.qualirepar_kind or False)
+
+    @api.depends("qualirepar_repair_id.name", "qualirepar_repair_id.partner_id", "qualirepar_repair_id.product_id",
+                 "qualirepar_planning_kind", "qualirepar_technician_id", "qualirepar_technician_qualified",
+                 "qualirepar_distance_km", "qualirepar_beyond_zone")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        """A repair's slot says in the viewer's language what it is, for whom, and on site how far, whether
+        beyond the declared zone (F17) and whether its technician is qualified for the device's fiche (F18)."""
+        super()._compute_display_name()
+        _ = self.env._
+        for event in self.filtered("qualirepar_repair_id"):
+            repair = event.qualirepar_repair_id.sudo()
+            # what a narrow slot shows first: where to go (or the workshop) and for whom
+            customer = repair.partner_id.name or repair.name
+            parts = [_("On site: %s", customer) if event.qualirepar_planning_kind == "onsite"
+                     else _("Workshop: %s", customer), repair.product_id.name]
+            if event.qualirepar_planning_kind == "onsite":
+                parts.append(_("%(distance).0f km beyond the zone", distance=repair.qualirepar_distance_km)
+                             if repair.qualirepar_beyond_zone
+                             else _("%(distance).0f km", distance=repair.qualirepar_distance_km))
+            if not repair.qualirepar_technician_id:
+                parts.append(_("no technician"))
+            elif not repair.qualirepar_technician_qualified:
+                parts.append(_("technician not qualified"))
+            parts.append(repair.name)
+            event.display_name = " · ".join(filter(None, parts))
+
+    @api.depends("qualirepar_repair_id.state")
+    def _compute_user_can_edit(self):
+        """Who may move a repair's slot: the workshop (the roles that may change the repair), while the repair
+        is neither finished nor cancelled."""
+        super()._compute_user_can_edit()
+        repair_events = self.filtered("qualirepar_repair_id")
+        if repair_events:
+            workshop = self.env.user.has_group(WORKSHOP)
+            for event in repair_events:
+                event.user_can_edit = workshop and event.qualirepar_repair_state not in ("done", "cancel")
+
+    def write(self, vals):
+        repair_events = self.browse() if self.env.context.get(PLANNING_SYNC) else self.filtered("qualirepar_repair_id")
+        if not repair_events:
+            return super().write(vals)
+        moved = TIME_FIELDS & vals.keys()
+        if moved:
+            repair_events._qualirepar_check_move(vals)
+        if "active" in vals and not self.env.su:
+            raise UserError(self.env._("A repair's slot goes with its repair: cancel the repair instead."))
+        # the technicians are not e-mailed about their repairs' slots (the customer gets the SMS)
+        result = super(CalendarEvent, self.with_context(no_mail_to_attendees=True)).write(vals)
+        if moved:
+            repair_events._qualirepar_move_repairs()
+            # Odoo asks the organizer to accept a meeting that someone else moved: not the technician his repair
+            repair_events.sudo().attendee_ids.filtered(lambda a: a.state != "accepted").write({"state": "accepted"})
+        return result
+
+    def _qualirepar_check_move(self, vals):
+        """Refuses to move the slot of a repair to whoever may not change the repair, or of a repair finished or
+        cancelled, or to a whole day."""
+        check_role(self.env, WORKSHOP)
+        self.qualirepar_repair_id.check_access("write")
+        for event in self:
+            repair = event.qualirepar_repair_id
+            if repair.state in ("done", "cancel"):
+                raise UserError(self.env._(
+                    "The repair %(repair)s is %(state)s: its slot can no longer be moved.",
+                    repair=repair.name,
+                    state=dict(repair._fields["state"]._description_selection(self.env))[repair.state]))
+        if vals.get("allday"):
+            raise UserError(self.env._("A repair is planned at a time of the day: drop it on an hour, not on a "
+                                       "whole day."))
+
+    def _qualirepar_move_repairs(self):
+        """The repairs take their slot's new start, as the person who moved it: the repair's own rules apply
+        (its technician's qualification on the new date, the SMS of a moved on-site appointment)."""
+        for event in self:
+            repair = event.qualirepar_repair_id
+            if repair.schedule_date != event.start:
+                repair.with_context(**{PLANNING_SYNC: True}).write({"schedule_date": event.start})
+                repair.message_post(body=self.env._(
+                    "Moved in the planning by %(user)s.", user=self.env.user.name), subtype_xmlid="mail.mt_note")
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_qualirepar_repair_slot(self):
+        if not self.env.su and self.filtered("qualirepar_repair_id"):
+            raise UserError(self.env._("A repair's slot goes with its repair: cancel the repair instead."))

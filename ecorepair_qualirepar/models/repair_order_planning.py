@@ -1,7 +1,8 @@
 """One planning (F23): every scheduled repair has its event in Odoo's calendar, beside the trainings and the
 legal-watch actions (F16, already calendar events). The event's attendee is the repair's technician, so that
 Odoo's Calendar shows each technician's day (one calendar per attendee) and the shop's (everybody's calendars);
-the QualiRépar planning (Réparations › Planning) is that calendar restricted to the shop's activities.
+the QualiRépar planning (Réparations › Planning) is that calendar restricted to the shop's activities. The
+calendar's side (what a slot shows, moving it) is in calendar_event.py.
 
 The repair leads: its date, technician, customer, device and state make the event (created, moved, deleted when
 cancelled). Moving the event in the calendar (drag and drop, or its form) moves the repair, as the person who
@@ -9,12 +10,10 @@ moved it, with the repair's own checks and notifications (the SMS of an on-site 
 then written back by the repair without going round again (context key ``PLANNING_SYNC``)."""
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools.misc import clean_context
 
-from .qualirepar_access import WORKSHOP, check_role
+from .calendar_event import PLANNING_SYNC
 
-PLANNING_SYNC = "qualirepar_planning_sync"
 # A repair is on the planning once confirmed (and kept once done, as the shop's history), or from its online
 # booking on: the customer was given that slot.
 PLANNING_STATES = ("confirmed", "under_repair", "done")
@@ -23,8 +22,6 @@ PLANNING_FIELDS = frozenset({
     "schedule_date", "state", "qualirepar_technician_id", "partner_id", "product_id", "name", "company_id",
     "qualirepar_intervention_type", "qualirepar_booked_online", "user_id",
 })
-# The event's fields that move it.
-TIME_FIELDS = frozenset({"start", "stop", "start_date", "stop_date", "allday", "duration"})
 
 
 class RepairOrder(models.Model):
@@ -110,122 +107,3 @@ class RepairOrder(models.Model):
         written |= Event.create(new_values)
         # the technician does not have to accept his own repairs: the slot shows as accepted, not hatched
         written.attendee_ids.filtered(lambda a: a.state != "accepted").write({"state": "accepted"})
-
-
-class CalendarEvent(models.Model):
-    """The calendar's side of the planning: the repair of an event, what the planning shows of it, and moving
-    it."""
-
-    _inherit = "calendar.event"
-
-    qualirepar_repair_id = fields.Many2one(
-        "repair.order", string="Repair", index="btree_not_null", ondelete="cascade", readonly=True, copy=False)
-    qualirepar_planning_kind = fields.Selection(
-        [("workshop", "Workshop repair"), ("onsite", "On-site visit"), ("training", "Training"),
-         ("legal_watch", "Legal watch")], string="In the planning", compute="_compute_qualirepar_planning_kind",
-        store=True, index=True)
-    qualirepar_repair_state = fields.Selection(
-        related="qualirepar_repair_id.state", string="Repair status", help="Where the repair of this slot stands.")
-    qualirepar_technician_id = fields.Many2one(related="qualirepar_repair_id.qualirepar_technician_id")
-    qualirepar_technician_qualified = fields.Boolean(
-        related="qualirepar_repair_id.qualirepar_technician_qualified")
-    qualirepar_distance_km = fields.Float(related="qualirepar_repair_id.qualirepar_distance_km")
-    qualirepar_beyond_zone = fields.Boolean(related="qualirepar_repair_id.qualirepar_beyond_zone")
-
-    @api.depends("qualirepar_kind", "qualirepar_repair_id.qualirepar_intervention_type")
-    def _compute_qualirepar_planning_kind(self):
-        for event in self:
-            event.qualirepar_planning_kind = (
-                event.qualirepar_repair_id.qualirepar_intervention_type or event.qualirepar_kind or False)
-
-    @api.depends("qualirepar_repair_id.name", "qualirepar_repair_id.partner_id", "qualirepar_repair_id.product_id",
-                 "qualirepar_planning_kind", "qualirepar_technician_id", "qualirepar_technician_qualified",
-                 "qualirepar_distance_km", "qualirepar_beyond_zone")
-    @api.depends_context("lang")
-    def _compute_display_name(self):
-        """A repair's slot says in the viewer's language what it is, for whom, and on site how far, whether
-        beyond the declared zone (F17) and whether its technician is qualified for the device's fiche (F18)."""
-        super()._compute_display_name()
-        _ = self.env._
-        for event in self.filtered("qualirepar_repair_id"):
-            repair = event.qualirepar_repair_id.sudo()
-            # what a narrow slot shows first: where to go (or the workshop) and for whom
-            customer = repair.partner_id.name or repair.name
-            parts = [_("On site: %s", customer) if event.qualirepar_planning_kind == "onsite"
-                     else _("Workshop: %s", customer), repair.product_id.name]
-            if event.qualirepar_planning_kind == "onsite":
-                parts.append(_("%(distance).0f km beyond the zone", distance=repair.qualirepar_distance_km)
-                             if repair.qualirepar_beyond_zone
-                             else _("%(distance).0f km", distance=repair.qualirepar_distance_km))
-            if not repair.qualirepar_technician_id:
-                parts.append(_("no technician"))
-            elif not repair.qualirepar_technician_qualified:
-                parts.append(_("technician not qualified"))
-            parts.append(repair.name)
-            event.display_name = " · ".join(filter(None, parts))
-
-    @api.depends("qualirepar_repair_id.state")
-    def _compute_user_can_edit(self):
-        """Who may move a repair's slot: the workshop (the roles that may change the repair), while the repair
-        is neither finished nor cancelled."""
-        super()._compute_user_can_edit()
-        repair_events = self.filtered("qualirepar_repair_id")
-        if repair_events:
-            workshop = self.env.user.has_group(WORKSHOP)
-            for event in repair_events:
-                event.user_can_edit = workshop and event.qualirepar_repair_state not in ("done", "cancel")
-
-    def _qualirepar_guarded_changes(self, vals):
-        """Only the repair links an event to itself."""
-        changed = super()._qualirepar_guarded_changes(vals)
-        if not self:
-            return changed | ({"qualirepar_repair_id"} if vals.get("qualirepar_repair_id") else set())
-        return changed | self._qualirepar_changed(vals, {"qualirepar_repair_id"})
-
-    def write(self, vals):
-        repair_events = self.browse() if self.env.context.get(PLANNING_SYNC) else self.filtered("qualirepar_repair_id")
-        if not repair_events:
-            return super().write(vals)
-        moved = TIME_FIELDS & vals.keys()
-        if moved:
-            repair_events._qualirepar_check_move(vals)
-        if "active" in vals and not self.env.su:
-            raise UserError(self.env._("A repair's slot goes with its repair: cancel the repair instead."))
-        # the technicians are not e-mailed about their repairs' slots (the customer gets the SMS)
-        result = super(CalendarEvent, self.with_context(no_mail_to_attendees=True)).write(vals)
-        if moved:
-            repair_events._qualirepar_move_repairs()
-            # Odoo asks the organizer to accept a meeting that someone else moved: not the technician his repair
-            repair_events.sudo().attendee_ids.filtered(lambda a: a.state != "accepted").write({"state": "accepted"})
-        return result
-
-    def _qualirepar_check_move(self, vals):
-        """Refuses to move the slot of a repair to whoever may not change the repair, or of a repair finished or
-        cancelled, or to a whole day."""
-        check_role(self.env, WORKSHOP)
-        self.qualirepar_repair_id.check_access("write")
-        for event in self:
-            repair = event.qualirepar_repair_id
-            if repair.state in ("done", "cancel"):
-                raise UserError(self.env._(
-                    "The repair %(repair)s is %(state)s: its slot can no longer be moved.",
-                    repair=repair.name,
-                    state=dict(repair._fields["state"]._description_selection(self.env))[repair.state]))
-        if vals.get("allday"):
-            raise UserError(self.env._("A repair is planned at a time of the day: drop it on an hour, not on a "
-                                       "whole day."))
-
-    def _qualirepar_move_repairs(self):
-        """The repairs take their slot's new start, as the person who moved it: the repair's own rules apply
-        (its technician's qualification on the new date, the SMS of a moved on-site appointment)."""
-        for event in self:
-            repair = event.qualirepar_repair_id
-            if repair.schedule_date != event.start:
-                repair.with_context(**{PLANNING_SYNC: True}).write({"schedule_date": event.start})
-                repair.message_post(body=self.env._(
-                    "Moved in the planning by %(user)s.", user=self.env.user.name), subtype_xmlid="mail.mt_note")
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_qualirepar_repair_slot(self):
-        if not self.env.su and self.filtered("qualirepar_repair_id"):
-            raise UserError(self.env._("A repair's slot goes with its repair: cancel the repair instead."))
