@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 
 from odoo_env import ROOT  # noqa: F401 - puts tools/ and Odoo on sys.path
@@ -40,6 +39,7 @@ from odoo.sql_db import Cursor
 
 import claim_batch
 import eco_sandbox
+import odoo_server
 
 CLAIMS = int(os.environ.get("CLAIMS", 1000))
 PACED = int(os.environ.get("PACED", 40))
@@ -99,16 +99,7 @@ class Server:
              f"--gevent-port={HTTP_PORT + 1}", "--http-interface=127.0.0.1", "--log-level=warn",
              "--log-handler=werkzeug:INFO", "--limit-time-real=600", f"--logfile={log}"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
-        for _ in range(240):
-            assert self.process.poll() is None, f"the Odoo server stopped: see {log}"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{HTTP_PORT}/web/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        raise AssertionError("the Odoo server did not answer")
+        odoo_server.wait_until_up(self.process, HTTP_PORT, log, tries=240)
 
     def log_size(self):
         return os.path.getsize(self.log)

@@ -16,12 +16,12 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 
 import psycopg2
 import pytest
 
 import eco_sandbox
+import odoo_server
 
 DB = os.environ.get("QUALIREPAR_TEST_DB")
 ODOO_BIN = os.path.join(os.environ.get("ODOO_SRC", ""), "odoo-bin")
@@ -114,16 +114,7 @@ class Server:
             env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_up(self):
-        for _ in range(120):
-            assert self.process.poll() is None, "the Odoo server stopped: see %s" % self.log.name
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/web/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        raise AssertionError("the Odoo server did not answer")
+        odoo_server.wait_until_up(self.process, self.port, self.log.name)
 
     def pids(self):
         """The PIDs of this server's processes: its main process and the workers it forked."""
