@@ -42,6 +42,8 @@ PRECOMMIT_KEY = "qualirepar.claim.send"
 BATCH = 500
 # An invoice is paid for the organism once Odoo says it is in payment or paid.
 PAID_STATES = ("in_payment", "paid")
+# The claims followed at their organism: sent, and credited after sending (the organism may still pay, or reject).
+FOLLOWED_STATES = ("sent", "approved", "to_refund")
 # What records each kind of report of the calls (clients/claims.py).
 REPORTS = {"request": "_qualirepar_request_made", "created": "_qualirepar_created", "done": "_qualirepar_done"}
 
@@ -140,7 +142,8 @@ class QualireparClaim(models.Model):
 
     def action_refresh_status(self):
         self._qualirepar_check_accountant()
-        self.sudo().filtered(lambda c: c.state in ("sent", "approved"))._qualirepar_enqueue("refresh")
+        self.sudo().filtered(lambda c: c.state in FOLLOWED_STATES and not c.remote_closed)._qualirepar_enqueue(
+            "refresh")
         return True
 
     def _qualirepar_check_accountant(self):
@@ -276,7 +279,7 @@ class QualireparClaim(models.Model):
     @api.model
     def _cron_refresh_claims(self, limit=BATCH):
         """Queue the follow-up of the sent claims (at most ``limit``, the least recently asked first)."""
-        return len(self._qualirepar_due("refresh", ("sent", "approved"), limit)._qualirepar_enqueue("refresh"))
+        return len(self._qualirepar_due("refresh", FOLLOWED_STATES, limit)._qualirepar_enqueue("refresh"))
 
     @api.model
     def _qualirepar_due(self, step, states, limit):
@@ -376,7 +379,7 @@ class QualireparClaim(models.Model):
         if self._qualirepar_job_running_elsewhere("refresh"):
             return "Followed by another job."
         claim = self._qualirepar_lang()
-        if claim.state not in ("sent", "approved") or claim.remote_closed:
+        if claim.state not in FOLLOWED_STATES or claim.remote_closed:
             return "Nothing to follow."
         if not claim._qualirepar_has_connection():
             return "No connection."
@@ -699,6 +702,23 @@ class QualireparClaim(models.Model):
         self._message_log(body=Markup("<p>%s</p>") % message, author_id=author_id, email_from=email_from)
 
     # ------------------------------------------------------------------ follow-up
+    def _qualirepar_refund_followed(self, state, status, reason):
+        """A claim whose bonus a credit note took back after it was sent: rejected by the organism before it
+        paid anything, nothing is owed to it and the claim is closed; settled there, its payment is recorded by
+        the remittance and owed back. It is never corrected nor resubmitted."""
+        if state == "rejected" and self.currency_id.is_zero(self.amount_paid):
+            self.state = "cancel"
+            self._qualirepar_log(self.env._(
+                "%(organism)s rejected the claim whose bonus the credit note took back (%(reason)s): it paid "
+                "nothing for it, nothing is to be refunded to it. The claim is closed.",
+                organism=self.partner_id.name, reason=reason or status))
+        elif state == "closed":
+            self.remote_closed = True
+            self._qualirepar_log(self.env._(
+                "%(organism)s says the claim is settled (%(status)s). What it pays for it is recorded when the "
+                "remittance is entered from the bank statement, then refunded to it.",
+                organism=self.partner_id.name, status=status))
+
     def _qualirepar_refresh_step(self, client):
         remote = client.read_claim(self.remote_ref)
         self.backend_id._qualirepar_connection_works()
@@ -709,7 +729,9 @@ class QualireparClaim(models.Model):
                 self.remote_status = status
             return
         self.remote_status = status
-        if state == "rejected":
+        if self.state == "to_refund":
+            self._qualirepar_refund_followed(state, status, reason)
+        elif state == "rejected":
             match = claims_api.REJECT_REASON.search(reason or "")
             self.write({"state": "rejected", "reject_code": match and match.group(1),
                         "reject_reason": match.group(2).strip() if match else reason})

@@ -83,6 +83,15 @@ class BonusCase(AccountTestInvoicingCommon):
         invoice.action_post()
         return invoice
 
+    def refund(self, invoice):
+        """The credit note of the whole invoice, posted."""
+        wizard = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=invoice.ids).create(
+            {"journal_id": invoice.journal_id.id, "reason": "Erreur de saisie"})
+        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
+        refund.action_post()
+        return refund
+
     def bonus(self, order):
         """The bonus deducted on the quote (no line: the quote's lines and totals are the full price)."""
         self.assertFalse(order.order_line.filtered("qualirepar_is_bonus"))

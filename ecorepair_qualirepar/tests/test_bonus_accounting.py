@@ -226,14 +226,6 @@ class TestBonusAccounting(BonusCase):
         self.assertEqual((invoice.qualirepar_bonus_amount, invoice.qualirepar_claim_ids.amount), (50, 50))
         self.assertEqual(repair.qualirepar_bonus_checked_on, checked_on)
 
-    def refund(self, invoice):
-        wizard = self.env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=invoice.ids).create(
-            {"journal_id": invoice.journal_id.id, "reason": "Erreur de saisie"})
-        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
-        refund.action_post()
-        return refund
-
     def posted_claim(self):
         order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
         order.action_confirm()

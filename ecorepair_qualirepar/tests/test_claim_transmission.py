@@ -183,6 +183,30 @@ class TestClaimTransmission(EcologicBonusCase):
         self.assertEqual(claim.activity_ids.summary, "Reimbursement discrepancy")
         self.assertEqual(len(self.remote("ecosystem")), 1)
 
+    def test_claim_credited_after_sending_is_followed_until_settled(self):
+        """A credit note after sending leaves the claim followed: rejected by the organism before it paid
+        anything, nothing is owed to it and the claim is closed, with nothing to correct; settled there, what the
+        organism pays is recorded and owed back."""
+        rejected, settled = self.laptop_claim(), self.washer_claim()
+        self.submit()
+        for claim in rejected | settled:
+            self.assertEqual(claim.state, "sent", claim.last_error)
+            self.refund(claim.invoice_id)
+            self.assertEqual((claim.state, claim.amount_to_refund), ("to_refund", 0))
+        self.sandbox.state.reject("ecosystem", rejected.remote_ref)
+        self.sandbox.state.approve("ecologic", settled.remote_ref)
+        self.sandbox.state.pay("ecologic", settled.remote_ref)
+        self.assertEqual(self.refresh(), 2)
+        self.assertEqual(rejected.state, "cancel")
+        self.assertIn("nothing is to be refunded to it", "".join(rejected.message_ids.mapped("body")))
+        self.assertFalse(rejected.activity_ids, "nothing to correct nor to resubmit")
+        self.assertEqual((settled.state, settled.remote_closed, settled.amount_to_refund), ("to_refund", True, 0))
+        calls = len(self.sandbox.state.request_log)
+        self.assertEqual(self.refresh(), 0)
+        self.assertEqual(len(self.sandbox.state.request_log), calls, "neither is asked again")
+        self.remittance(settled, 50)
+        self.assertEqual((settled.state, settled.amount_paid, settled.amount_to_refund), ("to_refund", 50, 50))
+
     def test_ecologic_payment_accepted_is_not_paid(self):
         """Ecologic's "Remboursement accepté" is accepted for payment; "Clôturée" settles it; the remittance
         books the money."""
