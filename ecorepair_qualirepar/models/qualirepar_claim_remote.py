@@ -15,7 +15,7 @@ class QualireparClaimRemoteDocument(models.Model):
 
     claim_id = fields.Many2one("qualirepar.claim", string="Claim", required=True, readonly=True, ondelete="cascade",
                                index=True)
-    company_id = fields.Many2one(related="claim_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="claim_id.company_id", store=True, index=True, precompute=True)
     kind = fields.Selection(selection="_selection_kind", string="Document", required=True, readonly=True)
     uploaded_on = fields.Datetime(string="Uploaded on", readonly=True, default=fields.Datetime.now)
     refused = fields.Boolean(readonly=True, help="Named in the organism's errors: sent again with the correction.")
@@ -39,7 +39,7 @@ class QualireparClaimPreviousRef(models.Model):
 
     claim_id = fields.Many2one("qualirepar.claim", string="Claim", required=True, readonly=True, ondelete="cascade",
                                index=True)
-    company_id = fields.Many2one(related="claim_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="claim_id.company_id", store=True, index=True, precompute=True)
     name = fields.Char(string="Reference", required=True, readonly=True)
     organism = fields.Selection(ORGANISMS, readonly=True)
     replaced_on = fields.Datetime(string="Replaced on", required=True, readonly=True, default=fields.Datetime.now)

@@ -119,11 +119,12 @@ class QualireparClaim(models.Model):
                 "consumer_validation": _("Customer's signed document")}
 
     def _qualirepar_lang(self):
-        """The claim in the language of its responsible person (else of its company): the scheduled actions
-        run without one."""
+        """The claim in the language and time zone of its responsible person (else of its company): the
+        scheduled actions and jobs run without them (the day a claim is sent is the shop's day)."""
         self.ensure_one()
         claim = self.sudo()  # only to read a language
-        return self.with_context(lang=claim._qualirepar_responsible().lang or claim.company_id.partner_id.lang)
+        person, company = claim._qualirepar_responsible().partner_id, claim.company_id.partner_id
+        return self.with_context(lang=person.lang or company.lang, tz=person.tz or company.tz)
 
     # ------------------------------------------------------------------ user actions
     def action_submit(self):
@@ -302,8 +303,9 @@ class QualireparClaim(models.Model):
     def _qualirepar_job_running_elsewhere(self, step):
         """Another job of this step of the claim is running (queued twice by two transactions at once): it does
         the work."""
-        uuid = self.env.context.get("job_uuid")
-        return bool(self._qualirepar_jobs_of(step, ("started",)).filtered(lambda job: job.uuid != uuid))
+        return bool(self.env["queue.job"].search_count([
+            ("identity_key", "=", self._qualirepar_identity(step)), ("state", "=", "started"),
+            ("uuid", "!=", self.env.context.get("job_uuid"))], limit=1))
 
     def _qualirepar_job_render(self):
         """The job that renders the paid invoices of claims paid together in one go (their send jobs wait for it).
@@ -329,7 +331,6 @@ class QualireparClaim(models.Model):
             return "Nothing to send."
         if hasattr(claim, "_qualirepar_refresh_bonus") and not claim.remote_ref:
             claim._qualirepar_refresh_bonus()  # a changed bonus goes to a person before anything is sent
-            self.env.cr.commit()
             if not claim._qualirepar_sending_due():
                 return "Not sent: the bonus changed."
         for _attempt in range(DRAFTS_PER_JOB):  # a draft made anew is sent again at once

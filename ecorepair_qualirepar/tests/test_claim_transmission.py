@@ -1,7 +1,9 @@
 import base64
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -705,6 +707,17 @@ class TestClaimTransmission(EcologicBonusCase):
         self.claims.with_context(lang=None)._cron_refresh_claims()
         self.run_jobs()
         self.assertEqual(claim.activity_ids.summary, "Demande de remboursement à examiner")
+
+    def test_claim_sent_on_the_shops_day(self):
+        """The job runs without a time zone: a claim submitted at 00:30 in Lyon (23:30 UTC) is sent on the
+        shop's day, as the person responsible for it counts the organism's 15 days."""
+        claim = self.laptop_claim()
+        claim._qualirepar_responsible().tz = "Europe/Paris"
+        self.env.ref("base.user_root").tz = False  # the scheduled actions' user
+        with freeze_time("2026-03-10 23:30:00"):
+            claim.with_user(self.env.ref("base.user_root"))._qualirepar_lang()._qualirepar_confirmed(
+                {"status": "Nouvelle", "refused": None, "state": "sent"})
+        self.assertEqual((claim.state, claim.sent_date), ("sent", date(2026, 3, 11)))
 
     def test_organisms_failure_in_the_responsible_persons_language(self):
         """What the client says of a failed call is recorded in the language of the person responsible."""
