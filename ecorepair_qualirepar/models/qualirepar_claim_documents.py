@@ -92,8 +92,9 @@ class QualireparClaim(models.Model):
             return origin, None
         return best
 
-    @api.depends("consumer_document", "consumer_document_origin", "state", "repair_id.qualirepar_handback_signature",
-                 "repair_id.qualirepar_intake_signature", "invoice_id.invoice_line_ids.sale_line_ids.order_id.signature")
+    @api.depends("consumer_document", "consumer_document_origin", "state",
+                 "repair_id.qualirepar_handback_signature", "repair_id.qualirepar_intake_signature",
+                 "invoice_id.invoice_line_ids.sale_line_ids.order_id.signature")
     def _compute_consumer_document_pending(self):
         for claim in self:
             origin, rendering = claim._qualirepar_signed_document_to_send()

@@ -126,7 +126,8 @@ class RepairOrder(models.Model):
 
     def _qualirepar_signed(self, kind):
         """A new signature: said in the chatter, and the claims still checked are checked again (the signature
-        counts as the customer's document; the signed document is rendered when the claim is sent)."""
+        counts as the customer's document; the signed document, made again if one was made from the former
+        signature, is rendered when the claim is sent)."""
         _ = self.env._
         for repair in self:
             image, signed_by, signed_on = SIGNATURES[kind]
