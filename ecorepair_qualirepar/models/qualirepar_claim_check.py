@@ -53,9 +53,9 @@ class QualireparClaim(models.Model):
         return True
 
     def _qualirepar_apply_check(self):
-        """Check the claims that can still change, and file them: "to fix" with the issues, or "to send"; their
-        customer's document is first the repair's signed one when it has none better."""
-        self.filtered(lambda c: c.state in CHECKED_STATES)._qualirepar_attach_signed_document()
+        """Check the claims that can still change, and file them: "to fix" with the issues, or "to send"; a
+        signature of the customer on the repair (or the quote) counts as their document, rendered only when the
+        claim is sent."""
         claims = self.filtered(lambda c: c.state in CHECKED_STATES)
         if not claims:
             return

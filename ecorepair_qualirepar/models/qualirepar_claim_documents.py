@@ -5,18 +5,20 @@ from odoo import api, fields, models
 from odoo.tools.mimetypes import guess_mimetype
 
 from .ir_actions_report import ONE_DOCUMENT, split_records
+from .qualirepar_claim_check import CHECKED_STATES
 
 # Marks the invoice PDF rendered once the invoice was paid (it shows the payments).
 PAID_INVOICE = "paid invoice"
 OCTET_STREAM = "application/octet-stream"
-# Where the customer's signed document comes from; the add-on's own, best last (a better one replaces a lesser one
-# while the claim is checked).
+# Where the customer's signed document comes from; the add-on's own, best last (a better one signed while the claim
+# is checked replaces a lesser one when the claim is sent).
 DOCUMENT_ORIGINS = [
     ("scan", "Attached by hand"),
     ("quote", "Quote signed online"),
     ("intake", "Signed intake slip"),
     ("handback", "Signed hand-back receipt"),
 ]
+ORIGIN_RANKS = [origin for origin, _label in DOCUMENT_ORIGINS]
 SIGNED_ORIGINS = ("quote", "intake", "handback")
 # The file names sent to the organisms (French, as the organisms read them).
 SIGNED_FILE_NAMES = {"intake": "bon-de-prise-en-charge-signe-%s.pdf", "handback": "bon-de-restitution-signe-%s.pdf"}
@@ -30,24 +32,22 @@ class QualireparClaim(models.Model):
 
     consumer_document = fields.Binary(
         string="Customer's signed document", attachment=True, copy=False,
-        help="The signed quote or the consumer's attestation, scanned. Not needed when the quote was signed "
-        "online: its PDF is then sent.")
+        help="The signed quote or the consumer's attestation, scanned. Not needed when the customer signed the "
+        "intake slip or the hand-back receipt on the shop's phone, or the quote online: that PDF is rendered and "
+        "sent with the claim.")
     consumer_document_name = fields.Char(copy=False)
     consumer_document_origin = fields.Selection(
         DOCUMENT_ORIGINS, string="Customer's document", readonly=True, copy=False,
-        help="The hand-back receipt or the intake slip the customer signed on the shop's phone becomes the "
-        "claim's document by itself, while the claim is checked; a scan attached by hand is kept.")
-    quote_signed = fields.Boolean(
-        string="Quote signed online", compute="_compute_quote_signed",
-        help="The customer signed the quote in Odoo: the signed quote is the customer's document.")
+        help="What was sent as the customer's document: the hand-back receipt or the intake slip the customer "
+        "signed on the shop's phone (or the quote signed online) is rendered and becomes the claim's document by "
+        "itself when the claim is sent; a scan attached by hand is kept.")
+    consumer_document_pending = fields.Selection(
+        DOCUMENT_ORIGINS, string="Signed document to send", compute="_compute_consumer_document_pending",
+        help="The customer's signed document rendered and sent when the claim is sent (it replaces the one "
+        "shown, if any).")
     invoice_pdf_id = fields.Many2one("ir.attachment", string="Invoice PDF", readonly=True, copy=False)
     nameplate_photo = fields.Image(related="repair_id.qualirepar_nameplate_photo", string="Nameplate photo")
     device_photo_ids = fields.Many2many(related="repair_id.qualirepar_device_photo_ids", string="Device photos")
-
-    @api.depends("invoice_id.invoice_line_ids.sale_line_ids.order_id.signature")
-    def _compute_quote_signed(self):
-        for claim in self:
-            claim.quote_signed = bool(claim._qualirepar_signed_quote())
 
     def _qualirepar_signed_quote(self):
         """The repair's quote, when the customer signed it in Odoo."""
@@ -69,26 +69,45 @@ class QualireparClaim(models.Model):
             vals = {**vals, "consumer_document_origin": "scan" if vals["consumer_document"] else False}
         return vals
 
-    def _qualirepar_attach_signed_document(self, renewed=False):
-        """The repair's signed document (hand-back receipt, else intake slip) becomes the customer's document of
-        the claims that have none, or only a lesser one of the add-on's; ``renewed``: the customer signed again,
-        the document of the add-on is made again."""
-        ranks = [origin for origin, _label in DOCUMENT_ORIGINS]
-        for claim in self.sudo():
-            kind, report = claim.repair_id._qualirepar_signed_document()
-            origin = claim.consumer_document_origin
-            if not kind or (claim.consumer_document and not (
-                    origin in SIGNED_ORIGINS and (ranks.index(kind) > ranks.index(origin)
-                                                 or (renewed and origin == kind)))):
-                continue
-            claim.write({
-                "consumer_document": base64.b64encode(claim._qualirepar_render_pdf(report, claim.repair_id)),
-                "consumer_document_name": SIGNED_FILE_NAMES[kind] % claim.repair_id.name.replace("/", "_"),
-                "consumer_document_origin": kind,
-            })
+    def _qualirepar_signed_document_to_send(self):
+        """The customer's signed document the claim sends, decided here only (for the check, the form and the
+        sending): (origin, rendering). ``rendering`` is None when it is the document the claim has (a scan
+        attached by hand is always kept; the add-on's is kept unless a better one was signed while the claim is
+        checked), else (report, records, file name) of the add-on's signed document to render when the claim is
+        sent: the hand-back receipt, else the intake slip, else the quote signed online. (False, None): the
+        customer's signed document is missing."""
+        self.ensure_one()
+        origin = self.consumer_document_origin or ("scan" if self.consumer_document else False)
+        if origin and (origin not in SIGNED_ORIGINS or self.state not in CHECKED_STATES):
+            return origin, None
+        repair = self.repair_id
+        kind, report = repair._qualirepar_signed_document() if repair else (False, False)
+        if kind:
+            best = kind, (report, repair, SIGNED_FILE_NAMES[kind] % repair.name.replace("/", "_"))
+        elif order := self._qualirepar_signed_quote():
+            best = "quote", ("sale.action_report_saleorder", order, f"{order.name.replace('/', '_')}-signe.pdf")
+        else:
+            return origin, None
+        if origin and ORIGIN_RANKS.index(best[0]) <= ORIGIN_RANKS.index(origin):
+            return origin, None
+        return best
+
+    @api.depends("consumer_document", "consumer_document_origin", "state",
+                 "repair_id.qualirepar_handback_signature", "repair_id.qualirepar_intake_signature",
+                 "invoice_id.invoice_line_ids.sale_line_ids.order_id.signature")
+    def _compute_consumer_document_pending(self):
+        for claim in self:
+            origin, rendering = claim._qualirepar_signed_document_to_send()
+            claim.consumer_document_pending = origin if rendering else False
+
+    def _qualirepar_forget_signed_document(self, kind):
+        """The customer signed the document ``kind`` again: the add-on's document of that kind, rendered from the
+        former signature, is made again when the claim is sent."""
+        self.filtered(lambda c: c.consumer_document_origin == kind).sudo().write(
+            {"consumer_document": False, "consumer_document_name": False, "consumer_document_origin": False})
 
     def _qualirepar_has_consumer_document(self):
-        return bool(self.consumer_document or self._qualirepar_signed_quote())
+        return bool(self._qualirepar_signed_document_to_send()[0])
 
     def _qualirepar_render_pdf(self, report, records):
         pdf, _kind = self.env["ir.actions.report"].with_company(self.company_id)._render_qweb_pdf(report, records.ids)
@@ -148,15 +167,14 @@ class QualireparClaim(models.Model):
         return done
 
     def _qualirepar_consumer_document(self):
-        """(file name, content) of the customer's signed document: the scan, or the quote signed in Odoo,
-        rendered once and kept as the claim's document."""
-        if not self.consumer_document and (order := self._qualirepar_signed_quote()):
-            self.write({
-                "consumer_document": base64.b64encode(self._qualirepar_render_pdf("sale.action_report_saleorder",
-                                                                                  order)),
-                "consumer_document_name": f"{order.name.replace('/', '_')}-signe.pdf",
-                "consumer_document_origin": "quote",
-            })
+        """(file name, content) of the customer's signed document: the scan, or the add-on's signed document
+        (hand-back receipt, intake slip, quote signed online), rendered here (when the claim is sent, in its job)
+        and kept as the claim's document, its origin saying what was sent."""
+        origin, rendering = self._qualirepar_signed_document_to_send()
+        if rendering:
+            report, records, name = rendering
+            self.sudo().write({"consumer_document": base64.b64encode(self._qualirepar_render_pdf(report, records)),
+                               "consumer_document_name": name, "consumer_document_origin": origin})
         if not self.consumer_document:
             return None
         return self.consumer_document_name or "document-client.pdf", base64.b64decode(self.consumer_document)

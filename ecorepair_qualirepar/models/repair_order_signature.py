@@ -125,7 +125,9 @@ class RepairOrder(models.Model):
         return values
 
     def _qualirepar_signed(self, kind):
-        """A new signature: said in the chatter, and the claims still checked take the signed document."""
+        """A new signature: said in the chatter, and the claims still checked are checked again (the signature
+        counts as the customer's document; the signed document, made again if one was made from the former
+        signature, is rendered when the claim is sent)."""
         _ = self.env._
         for repair in self:
             image, signed_by, signed_on = SIGNATURES[kind]
@@ -136,7 +138,7 @@ class RepairOrder(models.Model):
         claims = self.env["qualirepar.claim"].sudo().search(
             [("repair_id", "in", self.ids), ("state", "in", CHECKED_STATES)])
         if claims:
-            claims._qualirepar_attach_signed_document(renewed=True)
+            claims._qualirepar_forget_signed_document(kind)
             claims._qualirepar_apply_check()
 
     def _qualirepar_signed_document(self):

@@ -70,7 +70,7 @@ class TestClaimCheck(BonusCase):
         order = self.order()
         order.signature = PNG
         claim = self.invoice(order).qualirepar_claim_ids
-        self.assertTrue(claim.quote_signed)
+        self.assertEqual(claim.consumer_document_pending, "quote", "the form says the signed quote is sent")
         self.assertReady(claim)
 
     def test_no_siret_nor_customer_details(self):

@@ -3,7 +3,9 @@
 import base64
 import io
 import subprocess
+from unittest.mock import patch
 
+import lxml.etree
 import lxml.html
 from PIL import Image
 
@@ -50,9 +52,48 @@ class SignatureCase(BonusCase):
         return repair
 
     def invoiced_claim(self, repair):
+        """The claim of the repair's invoice; posting it renders no PDF."""
         order = self.quote(repair, (self.labour, 100), (self.screen, 50))
         order.action_confirm()
-        return self.invoice(order).qualirepar_claim_ids
+        with self.no_rendering():
+            return self.invoice(order).qualirepar_claim_ids
+
+    def no_rendering(self):
+        """Nothing is rendered (by wkhtmltopdf, or as HTML in tests) in the user's transaction."""
+        return patch.object(self.registry["ir.actions.report"], "_render_qweb_pdf",
+                            side_effect=AssertionError("a PDF rendered in the user's transaction"))
+
+    def sign_hand_back(self, repair, signature=PNG, **values):
+        """The customer signs the hand-back receipt on the workshop's phone (nothing rendered then)."""
+        with self.no_rendering():
+            repair.with_user(self.workshop).write({"qualirepar_handback_signature": signature, **values})
+
+    def hint(self, claim):
+        """The text the claim's form shows in its Documents group about the signed document to send, or None."""
+        arch = lxml.etree.fromstring(claim.get_views([(False, "form")])["views"]["form"]["arch"])
+        visible = [" ".join(div.xpath("string()").split())
+                   for div in arch.xpath("//group[@name='documents']/div[@invisible]")
+                   if div.get("invisible") == f"consumer_document_pending != '{claim.consumer_document_pending}'"]
+        return visible[0] if visible else None
+
+    def assert_to_render(self, claim, origin, hint):
+        """Ready, nothing rendered yet for the customer's signed document: the form says which one is sent."""
+        self.assertEqual(claim.state, "to_send", claim.check_issues)
+        self.assertEqual(claim.consumer_document_pending, origin)
+        self.assertEqual(self.hint(claim), hint)
+
+    def sent_document(self, claim):
+        """The customer's signed document the claim's job sends."""
+        documents = claim._qualirepar_documents()
+        self.assertEqual(documents[-1]["kind"], "consumer_validation")
+        self.assertFalse(claim.consumer_document_pending, "rendered and kept: nothing else to send")
+        self.assertEqual(base64.b64decode(claim.consumer_document), documents[-1]["content"])
+        return documents[-1]
+
+
+INTAKE_HINT = "The customer signed the intake slip on the shop's phone: it is sent as their document."
+HANDBACK_HINT = "The customer signed the hand-back receipt on the shop's phone: it is sent as their document."
+QUOTE_HINT = "The customer signed the quote online: the signed quote is sent as their document."
 
 
 @tagged("post_install", "-at_install")
@@ -110,44 +151,85 @@ class TestSignature(SignatureCase):
                          "the signature records the hand-back")
 
     def test_signed_intake_slip_is_the_claims_document(self):
-        """Nobody attaches anything: the claim of a repair signed at intake has the signed intake slip."""
+        """Nobody attaches anything: the claim of a repair signed at intake is ready at posting, and sends the
+        signed intake slip, rendered with the claim's documents."""
         claim = self.invoiced_claim(self.signed_repair())
-        self.assertEqual(claim.state, "to_send", claim.check_issues)
-        self.assertEqual(claim.consumer_document_origin, "intake")
-        self.assertEqual(claim.consumer_document_name,
-                         f"bon-de-prise-en-charge-signe-{claim.repair_id.name.replace('/', '_')}.pdf")
+        self.assert_to_render(claim, "intake", INTAKE_HINT)
+        self.assertFalse(claim.consumer_document, "rendered when the claim is sent")
+        sent = self.sent_document(claim)
+        name = f"bon-de-prise-en-charge-signe-{claim.repair_id.name.replace('/', '_')}.pdf"
+        self.assertEqual((sent["name"], claim.consumer_document_name, claim.consumer_document_origin),
+                         (name, name, "intake"))
         # Tests render reports as HTML (the PDF is checked in TestSignaturePdf).
         document = html_text(claim.consumer_document)
         self.assertIn("Intake slip", document)
         self.assertIn("Signed by Marie Dupont", document)
-        self.assertEqual([d["kind"] for d in claim._qualirepar_documents()][-1], "consumer_validation")
+        self.assertIsNone(self.hint(claim))
+        # Kept: the next attempt sends the same document, rendered once.
+        with self.no_rendering():
+            self.assertEqual(claim._qualirepar_documents()[-1]["content"], sent["content"])
 
     def test_unsigned_repair_waits_for_its_document(self):
         claim = self.invoiced_claim(self.repair(qualirepar_nameplate_photo=PNG))
         self.assertEqual(claim.state, "to_fix")
         self.assertIn("have the customer sign the intake slip or the hand-back receipt", claim.check_issues)
+        self.assertFalse(claim.consumer_document_pending)
+        self.assertIsNone(self.hint(claim))
+        self.assertEqual([d["kind"] for d in claim._qualirepar_documents()], ["invoice", "nameplate"])
+        # The customer signs when collecting the device: the claim is ready, the receipt is sent.
+        self.sign_hand_back(self.done(claim.repair_id))
+        self.assert_to_render(claim, "handback", HANDBACK_HINT)
         self.assertFalse(claim.consumer_document)
-        # The customer signs when collecting the device: the claim takes the receipt and is ready.
-        self.done(claim.repair_id).with_user(self.workshop).qualirepar_handback_signature = PNG
+        self.assertEqual(self.sent_document(claim)["name"],
+                         f"bon-de-restitution-signe-{claim.repair_id.name.replace('/', '_')}.pdf")
         self.assertEqual(claim.consumer_document_origin, "handback")
-        self.assertEqual(claim.state, "to_send", claim.check_issues)
 
     def test_hand_back_receipt_preferred(self):
         repair = self.done(self.signed_repair())
-        repair.with_user(self.workshop).qualirepar_handback_signature = PNG
+        self.sign_hand_back(repair)
         claim = self.invoiced_claim(repair)
+        self.assert_to_render(claim, "handback", HANDBACK_HINT)
+        sent = self.sent_document(claim)
         self.assertEqual(claim.consumer_document_origin, "handback")
         self.assertIn("Hand-back receipt", html_text(claim.consumer_document))
-        self.assertTrue(claim.consumer_document_name.startswith("bon-de-restitution-signe-"))
+        self.assertTrue(sent["name"].startswith("bon-de-restitution-signe-"))
 
     def test_intake_slip_replaced_by_the_hand_back_receipt(self):
-        """Invoiced before the customer collected the device: the intake slip, then the receipt once signed."""
+        """Invoiced before the customer collected the device, and an attempt to send made the intake slip: the
+        receipt once signed, while the claim is not sent; once sent, what was sent stays."""
         repair = self.signed_repair()
         claim = self.invoiced_claim(repair)
+        self.sent_document(claim)
         self.assertEqual(claim.consumer_document_origin, "intake")
-        self.done(repair).with_user(self.workshop).qualirepar_handback_signature = PNG
+        self.sign_hand_back(self.done(repair))
+        self.assert_to_render(claim, "handback", HANDBACK_HINT)
+        self.assertEqual(claim.consumer_document_origin, "intake", "the intake slip until the receipt is rendered")
+        self.sent_document(claim)
+        self.assertIn("Hand-back receipt", html_text(claim.consumer_document))
         self.assertEqual(claim.consumer_document_origin, "handback")
-        self.assertEqual(claim.state, "to_send")
+        # Sent with the receipt: the customer signing again changes nothing of what was sent.
+        claim.sudo().state = "sent"
+        self.sign_hand_back(repair, PNG2)
+        self.assertFalse(claim.consumer_document_pending)
+        self.assertEqual(claim.consumer_document_origin, "handback")
+        self.assertIn("Hand-back receipt", html_text(claim.consumer_document))
+
+    def test_signed_again_the_document_is_made_again(self):
+        """The customer signs the intake slip again (the consents changed): the slip made from the former
+        signature is not sent, the new one is rendered when the claim is sent."""
+        repair = self.signed_repair()
+        claim = self.invoiced_claim(repair)
+        self.sent_document(claim)
+        self.assertIn("Signed by Marie Dupont", html_text(claim.consumer_document))
+        repair.qualirepar_consent_piec = True
+        with self.no_rendering():
+            repair.with_user(self.workshop).write({"qualirepar_intake_signature": PNG2,
+                                                   "qualirepar_intake_signed_by": "Paul Dupont"})
+        self.assert_to_render(claim, "intake", INTAKE_HINT)
+        self.assertFalse(claim.consumer_document)
+        self.sent_document(claim)
+        self.assertEqual(claim.consumer_document_origin, "intake")
+        self.assertIn("Signed by Paul Dupont", html_text(claim.consumer_document))
 
     def test_a_scan_attached_by_hand_is_kept(self):
         repair = self.repair(qualirepar_nameplate_photo=PNG)
@@ -161,19 +243,31 @@ class TestSignature(SignatureCase):
         self.assertEqual(claim.state, "to_send", claim.check_issues)
         with self.assertRaises(AccessError):
             claim.with_user(accountant).consumer_document_origin = "handback"
-        self.done(repair).with_user(self.workshop).qualirepar_handback_signature = PNG
+        self.sign_hand_back(self.done(repair))
+        self.assertFalse(claim.consumer_document_pending)
+        self.assertIsNone(self.hint(claim))
+        sent = self.sent_document(claim)
+        self.assertEqual((sent["name"], sent["content"]), ("attestation.pdf", base64.b64decode(SIGNED)))
         self.assertEqual((claim.consumer_document, claim.consumer_document_origin), (SIGNED, "scan"))
 
     def test_quote_signed_online_still_counts(self):
+        """The quote signed online is sent when nothing better was signed; an intake slip signed later (the claim
+        not sent) replaces it."""
         repair = self.repair(qualirepar_nameplate_photo=PNG)
         order = self.quote(repair, (self.labour, 100), (self.screen, 50))
         order.action_confirm()
         order.signature = PNG
-        claim = self.invoice(order).qualirepar_claim_ids
-        self.assertEqual(claim.state, "to_send", claim.check_issues)
+        with self.no_rendering():
+            claim = self.invoice(order).qualirepar_claim_ids
+        self.assert_to_render(claim, "quote", QUOTE_HINT)
         self.assertFalse(claim.consumer_document, "rendered when sent")
-        claim._qualirepar_documents()
+        self.assertEqual(self.sent_document(claim)["name"], f"{order.name.replace('/', '_')}-signe.pdf")
         self.assertEqual(claim.consumer_document_origin, "quote")
+        with self.no_rendering():
+            repair.with_user(self.workshop).qualirepar_intake_signature = PNG
+        self.assert_to_render(claim, "intake", INTAKE_HINT)
+        self.assertTrue(self.sent_document(claim)["name"].startswith("bon-de-prise-en-charge-signe-"))
+        self.assertEqual(claim.consumer_document_origin, "intake")
 
 
 @tagged("post_install", "-at_install")
@@ -221,7 +315,12 @@ class TestSignaturePdf(SignatureCase, HttpCase):
         order = self.quote(repair, (self.labour, 100), (self.screen, 50)).with_context(force_report_rendering=True)
         order.action_confirm()
         claim = self.invoice(order).qualirepar_claim_ids
-        content = base64.b64decode(claim.consumer_document)
+        self.assertEqual((claim.state, claim.consumer_document_pending), ("to_send", "intake"))
+        self.assertFalse(claim.consumer_document, "not rendered while the invoice is posted")
+        consumer = claim.with_context(force_report_rendering=True)._qualirepar_documents()[-1]
+        self.assertEqual((consumer["kind"], consumer["mimetype"]), ("consumer_validation", "application/pdf"))
+        content = consumer["content"]
+        self.assertEqual(base64.b64decode(claim.consumer_document), content)
         self.assertTrue(content.startswith(b"%PDF"))
         text = self.pdf_text(content)
         self.assertIn(f"Intake slip {repair.name}", text)
@@ -268,7 +367,9 @@ class TestSignatureTour(SignatureCase, HttpCase):
         order.action_confirm()
         claim = self.invoice(order).qualirepar_claim_ids
         self.assertEqual(claim.state, "to_send", claim.check_issues)
+        self.assertEqual(claim.consumer_document_pending, "intake")
+        consumer = claim.with_context(force_report_rendering=True)._qualirepar_documents()[-1]
         self.assertEqual(claim.consumer_document_origin, "intake")
-        text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=base64.b64decode(claim.consumer_document),
+        text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=consumer["content"],
                               capture_output=True, check=True).stdout.decode()
         self.assertIn("Signed by Marie Dupont on", " ".join(text.split()))
