@@ -14,8 +14,10 @@ Prints the wall time against its bound (calls × latency ÷ capacity), the SQL s
 counter of each request, read from the server's log: the claims' jobs, the jobs rendering their paid invoices,
 every other request the server answered meanwhile, such as the stylesheets wkhtmltopdf fetches from it; and the
 statements that queue the jobs as the payments commit; the runner's own dispatching, one UPDATE a job on its
-connection, is not counted) and the payment-to-submission times (median, 95th percentile). Targets: within 1.3× the bound, at most 20 statements per claim. Exits non-zero when a
-target is missed or a claim is not sent.
+connection, is not counted), the CPU time the Odoo server, PostgreSQL and this process (the sandbox) spent on the
+claims and the least wall time the machine's cores allow for it (CPU time ÷ cores: the bound cannot be met when it
+is above), and the payment-to-submission times (median, 95th percentile). Targets: within 1.3× the bound, at most
+20 statements per claim. Exits non-zero when a target is missed or a claim is not sent.
 
 Run it with scripts/bench.sh claims_pipeline. CLAIMS, PACED, PACE, LATENCY_MS and CAPACITIES ("4,8") override the
 defaults; the server listens on ODOO_PORT and ODOO_PORT + 1 (its gevent port), the sandbox on SANDBOX_PORT.
@@ -24,6 +26,7 @@ defaults; the server listens on ODOO_PORT and ODOO_PORT + 1 (its gevent port), t
 import calendar
 import os
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -131,6 +134,27 @@ class Server:
                 self.process.wait()
 
 
+def cpu_seconds(server):
+    """CPU seconds used so far (user and system) by the Odoo server (its processes, and the children they
+    reaped: workers, wkhtmltopdf), by PostgreSQL (every server process on the machine, and the backends its
+    postmaster reaped) and by this process (the sandbox's threads, the payments' transaction)."""
+    tick, odoo_cpu, postgres = os.sysconf("SC_CLK_TCK"), 0, 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                data = stat.read()
+        except OSError:
+            continue  # ended meanwhile
+        name, fields = data[data.index("(") + 1:data.rindex(")")], data[data.rindex(")") + 2:].split()
+        times = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+        if int(fields[2]) == server.process.pid:  # its process group
+            odoo_cpu += times
+        elif name == "postgres":
+            postgres += times
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {"odoo": odoo_cpu / tick, "postgres": postgres / tick, "bench": own.ru_utime + own.ru_stime}
+
+
 def epoch(value):
     return calendar.timegm(value.timetuple()) + value.microsecond / 1e6
 
@@ -168,9 +192,10 @@ def run_capacity(env, sandbox, server, counter, capacity, burst, paced):
     log_start = server.log_size()
     pay(env, burst.invoice_id)
     env.cr.commit()
-    start = time.time()
+    start, cpu_start = time.time(), cpu_seconds(server)
     enqueue_sql = counter.count
     jobs, helpers = wait_jobs(env, burst, timeout=3600)
+    cpu = {kind: seconds - cpu_start[kind] for kind, seconds in cpu_seconds(server).items()}
     calls = len(sandbox.state.request_log) - calls_before
     end = max(epoch(job.date_done) for job in jobs if job.date_done)
     wall = end - start
@@ -200,7 +225,7 @@ def run_capacity(env, sandbox, server, counter, capacity, burst, paced):
             "job_sql": job_sql / len(burst), "enqueue_sql": enqueue_sql / len(burst),
             "helper_sql": helper_sql / len(burst), "other_sql": other_sql / len(burst), "helpers": len(helpers),
             "job_seconds": statistics.mean(r[1] for r in requests.values()) if requests else 0,
-            "per_claim": per_claim, "states": states, "jobs": len(jobs),
+            "per_claim": per_claim, "states": states, "jobs": len(jobs), "cpu": cpu,
             "burst": burst_latencies, "paced": latencies, "failed": len(jobs.filtered(lambda j: j.state == "failed"))}
 
 
@@ -257,6 +282,13 @@ def main():
         print(f"{'SQL statements per claim':<38}{r['per_claim']:>9.1f}  (job {r['job_sql']:.1f} + rendering jobs "
               f"{r['helper_sql']:.1f} + other requests {r['other_sql']:.1f} + queuing {r['enqueue_sql']:.1f}; "
               f"target ≤ {TARGET_SQL})")
+        cpu, cores = r["cpu"], os.cpu_count()
+        total = sum(cpu.values())
+        print(f"{'CPU time (s)':<38}{total:>9.1f}  (Odoo {cpu['odoo']:.1f} + PostgreSQL {cpu['postgres']:.1f} + the "
+              f"sandbox and this process {cpu['bench']:.1f}, from the payments' commit to the last claim sent: "
+              f"{total / CLAIMS * 1000:.0f} ms a claim, {total / r['wall']:.2f} of the {cores} cores busy)")
+        print(f"{'least wall time these cores allow (s)':<38}{total / cores:>9.1f}  (CPU time ÷ {cores} cores; "
+              f"{TARGET_RATIO}× the bound is {TARGET_RATIO * r['bound']:.1f} s)")
         print(f"{'a job (its request)':<38}{r['job_seconds']:>9.2f}  s on average, {r['jobs']} jobs "
               f"(and {r['helpers']} rendering the paid invoices)")
         print(f"{'payment → submitted, one at a time':<38}  median {statistics.median(r['paced']):.2f} s, "
