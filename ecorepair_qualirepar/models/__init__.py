@@ -31,6 +31,7 @@ from . import purchase_order_line
 from . import sale_order
 from . import sale_order_line
 from . import account_move
+from . import account_journal
 from . import account_move_line
 from . import account_partial_reconcile
 from . import account_chart_template

@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date
+from odoo.tools import format_amount, format_date, ormcache
 
 # The claims whose invoice can no longer change: the organism has it (README "The accounting model").
 CLAIM_STATES_SENT = ("sent", "approved", "paid", "to_refund", "refunded")
@@ -118,9 +118,16 @@ class AccountMove(models.Model):
         posted.filtered(lambda m: m.move_type == "out_refund")._qualirepar_reverse_bonus()
         return posted
 
+    def _set_next_sequence(self):
+        """A bonus entry is numbered after its invoice (Odoo numbers by date, then reference: neither has one):
+        its labels, which name the invoice, are written with its number."""
+        self._qualirepar_label_bonus_entries()
+        return super()._set_next_sequence()
+
     def _hash_moves(self, **kwargs):
         """The labels of a bonus entry name its invoice, numbered in the same posting: they are written once the
-        numbers are given, before a journal that secures its entries on posting hashes them."""
+        numbers are given, before a journal that secures its entries on posting hashes them (when the invoice
+        was numbered after its entry, the invoice having a reference)."""
         self._qualirepar_label_bonus_entries()
         return super()._hash_moves(**kwargs)
 
@@ -132,13 +139,22 @@ class AccountMove(models.Model):
         return result
 
     def _qualirepar_bonus_journal(self):
+        """The company's miscellaneous journal, which carries the bonus entries."""
         self.ensure_one()
-        journal = self.env["account.journal"].search([
-            *self.env["account.journal"]._check_company_domain(self.company_id), ("type", "=", "general")], limit=1)
+        journal = self.env["account.journal"].browse(self._qualirepar_bonus_journal_id(self.company_id.id))
         if not journal:
             raise UserError(self.env._("%s has no miscellaneous journal for the bonus réparation entries.",
                                        self.company_id.name))
         return journal
+
+    @api.model
+    @ormcache("company_id")
+    def _qualirepar_bonus_journal_id(self, company_id):
+        """Looked up once per company and kept (every posting of a bonus needs it): the cache is cleared when a
+        journal is created, changed or deleted (account.journal)."""
+        company = self.env["res.company"].browse(company_id)
+        return self.env["account.journal"].sudo().search([
+            *self.env["account.journal"]._check_company_domain(company), ("type", "=", "general")], limit=1).id
 
     def _qualirepar_bonus_entry_values(self, bonuses, sign, date, journal=None):
         """The values of the entry moving ``bonuses`` ({repair: amount}) between the customer's receivable and
@@ -200,7 +216,12 @@ class AccountMove(models.Model):
             if invoice.company_id not in journals:
                 journals[invoice.company_id] = invoice._qualirepar_bonus_journal()
             values.append(invoice._qualirepar_bonus_entry_values(bonuses, 1, day, journals[invoice.company_id]))
-        return self._qualirepar_create_bonus_entries(values) if values else self.browse()
+        if not values:
+            return self.browse()
+        entries = self._qualirepar_create_bonus_entries(values)
+        # The invoices' bonus entry now, while they are written for their posting (one UPDATE, not two).
+        entries.qualirepar_bonus_invoice_id.mapped("qualirepar_bonus_move_id")
+        return entries
 
     def _qualirepar_label_bonus_entries(self):
         """Name the invoice in the labels of its bonus entries not labelled yet, once both are numbered."""
