@@ -253,13 +253,13 @@ class AccountMove(models.Model):
             | entry.qualirepar_bonus_invoice_id._qualirepar_receivable_items()
             for entry in self])
         values = [{
+            "company_id": entry.company_id.id,  # first: the amounts are rounded in its currency (no read of it)
             "invoice_id": entry.qualirepar_bonus_invoice_id.id,
             "bonus_line_id": line.id,
             "repair_id": line.qualirepar_repair_id.id,
             "backend_id": line.qualirepar_repair_id.qualirepar_product_type_id.backend_id.id,
             "partner_id": line.partner_id.id,
             "amount": line.balance,
-            "company_id": entry.company_id.id,
         } for entry in self for line in entry.line_ids if line.qualirepar_is_bonus]
         if not values:
             return self.env["qualirepar.claim"]
