@@ -155,11 +155,11 @@ class QualireparClaim(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].with_company(vals.get("company_id")).next_by_code(
                     "qualirepar.claim") or "/"
-        lines = self.env["account.move.line"].browse(
-            vals["bonus_line_id"] for vals in vals_list if "amount_residual" not in vals and vals.get("bonus_line_id"))
-        for vals in vals_list:
-            if "amount_residual" not in vals and vals.get("bonus_line_id"):
-                vals["amount_residual"] = lines.browse(vals["bonus_line_id"]).with_prefetch(lines._ids).amount_residual
+        # What is still owed starts as its bonus item's residual (then follows its matches: _qualirepar_items_matched).
+        todo = [vals for vals in vals_list if "amount_residual" not in vals and vals.get("bonus_line_id")]
+        lines = self.env["account.move.line"].browse([vals["bonus_line_id"] for vals in todo])
+        for vals, line in zip(todo, lines):
+            vals["amount_residual"] = line.amount_residual
         claims = super().create(vals_list)
         claims._qualirepar_check_at_create()
         return claims
