@@ -132,6 +132,7 @@ class AccountMove(models.Model):
         return result
 
     def _qualirepar_bonus_journal(self):
+        """The company's miscellaneous journal, which carries the bonus entries."""
         self.ensure_one()
         journal = self.env["account.journal"].search([
             *self.env["account.journal"]._check_company_domain(self.company_id), ("type", "=", "general")], limit=1)
@@ -200,7 +201,12 @@ class AccountMove(models.Model):
             if invoice.company_id not in journals:
                 journals[invoice.company_id] = invoice._qualirepar_bonus_journal()
             values.append(invoice._qualirepar_bonus_entry_values(bonuses, 1, day, journals[invoice.company_id]))
-        return self._qualirepar_create_bonus_entries(values) if values else self.browse()
+        if not values:
+            return self.browse()
+        entries = self._qualirepar_create_bonus_entries(values)
+        # The invoices' bonus entry now, while they are written for their posting (one UPDATE, not two).
+        entries.qualirepar_bonus_invoice_id.mapped("qualirepar_bonus_move_id")
+        return entries
 
     def _qualirepar_label_bonus_entries(self):
         """Name the invoice in the labels of its bonus entries not labelled yet, once both are numbered."""
@@ -232,13 +238,13 @@ class AccountMove(models.Model):
             | entry.qualirepar_bonus_invoice_id._qualirepar_receivable_items()
             for entry in self])
         values = [{
+            "company_id": entry.company_id.id,  # first: the amounts are rounded in its currency (no read of it)
             "invoice_id": entry.qualirepar_bonus_invoice_id.id,
             "bonus_line_id": line.id,
             "repair_id": line.qualirepar_repair_id.id,
             "backend_id": line.qualirepar_repair_id.qualirepar_product_type_id.backend_id.id,
             "partner_id": line.partner_id.id,
             "amount": line.balance,
-            "company_id": entry.company_id.id,
         } for entry in self for line in entry.line_ids if line.qualirepar_is_bonus]
         if not values:
             return self.env["qualirepar.claim"]

@@ -103,8 +103,10 @@ class QualireparClaim(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary(string="Bonus claimed", required=True, readonly=True, tracking=True)
     amount_paid = fields.Monetary(string="Amount reimbursed", readonly=True, tracking=True, copy=False)
+    # The residual of the bonus item, kept by the matches of 467100 (_qualirepar_items_matched), not a related
+    # field: that would make every posting of the database look for claims of the items it writes.
     amount_residual = fields.Monetary(
-        string="Still owed", related="bonus_line_id.amount_residual", store=True,
+        string="Still owed", readonly=True, copy=False,
         help="What the eco-organism still owes on this bonus, in the books.")
     payment_difference = fields.Monetary(
         string="Discrepancy", compute="_compute_payment_difference", store=True,
@@ -153,6 +155,11 @@ class QualireparClaim(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].with_company(vals.get("company_id")).next_by_code(
                     "qualirepar.claim") or "/"
+        # What is still owed starts as its bonus item's residual (then follows its matches: _qualirepar_items_matched).
+        todo = [vals for vals in vals_list if "amount_residual" not in vals and vals.get("bonus_line_id")]
+        lines = self.env["account.move.line"].browse([vals["bonus_line_id"] for vals in todo])
+        for vals, line in zip(todo, lines):
+            vals["amount_residual"] = line.amount_residual
         claims = super().create(vals_list)
         claims._qualirepar_check_at_create()
         return claims
@@ -234,13 +241,21 @@ class QualireparClaim(models.Model):
                 amount=format_amount(self.env, claim.amount_to_refund, claim.currency_id)))
 
     @api.model
-    def _qualirepar_claims_of_items(self, lines):
-        """The claims to refund (or refunded) whose open credits of 467100 are among ``lines``."""
+    def _qualirepar_items_matched(self, lines):
+        """Items of ``lines`` on 467100 were matched or unmatched: the claims of their bonus items say what is
+        still owed, and the claims to refund (or refunded) whose open credits they are follow
+        (_qualirepar_follow_refund). One search, none for the items of other accounts (the invoices')."""
         lines = lines.filtered(lambda l: l.account_id == l.company_id.qualirepar_bonus_account_id)
         if not lines:
-            return self.browse()
-        return self.sudo().search([("state", "in", ("to_refund", "refunded")), "|",
-                                   ("refund_line_id", "in", lines.ids), ("payment_line_ids", "in", lines.ids)])
+            return
+        claims = self.sudo().search(["|", "|", ("bonus_line_id", "in", lines.ids),
+                                     ("refund_line_id", "in", lines.ids), ("payment_line_ids", "in", lines.ids)])
+        for claim in claims.filtered(lambda c: c.bonus_line_id in lines):
+            residual = claim.bonus_line_id.amount_residual
+            if claim.currency_id.compare_amounts(residual, claim.amount_residual):
+                claim.amount_residual = residual
+        claims.filtered(lambda c: c.state in ("to_refund", "refunded") and (
+            c.refund_line_id in lines or c.payment_line_ids & lines))._qualirepar_follow_refund()
 
     def _cancel_for_credit_note(self, refund):
         """Before sending, the claim is withdrawn; after, the organism may pay or has paid a bonus it no longer

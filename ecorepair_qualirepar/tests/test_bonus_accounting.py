@@ -113,6 +113,21 @@ class TestBonusAccounting(BonusCase):
         self.assertIn(f"Bonus réparation QualiRépar (ecosystem) {invoice.name}", entry.line_ids.mapped("name"))
         self.assertEqual(invoice.payment_state, "partial")
 
+    def test_bonus_journal_follows_the_journals(self):
+        """The miscellaneous journal of the bonus entries is looked up once per company and kept until the
+        journals change: one put first takes the next entries; archived, they go back to the other one."""
+        def bonus_journal():
+            order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
+            order.action_confirm()
+            return self.invoice(order).qualirepar_bonus_move_id.journal_id
+
+        before = bonus_journal()
+        journal = self.env["account.journal"].create(
+            {"name": "Bonus réparation", "code": "BONUS", "type": "general", "sequence": -1})
+        self.assertEqual(bonus_journal(), journal)
+        journal.active = False
+        self.assertEqual(bonus_journal(), before)
+
     def test_fec_export_carries_the_bonus(self):
         order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
         order.action_confirm()
