@@ -2,8 +2,10 @@
 
 As production runs them: an Odoo server in workers mode serves the benchmark database, queue_job a server-wide
 module, its job runner dispatching the claims' jobs to the server's HTTP workers. The capacity of the claims'
-channel (root.qualirepar) is the QualiRépar setting "Claims sent at once", applied live by the runner: 4, then 8
-(the server runs at most the largest at once, ODOO_QUEUE_JOB_MAX_CAPACITY, with as many HTTP workers and two more).
+channel (root.qualirepar) is the QualiRépar setting "Claims sent at once", applied live by the runner: 4, then 8;
+the jobs rendering the paid invoices call no organism and run beside it, in the root channel (the server runs at
+most the largest capacity and RENDERING more jobs at once, ODOO_QUEUE_JOB_MAX_CAPACITY, with as many HTTP workers
+and two more).
 
 For each capacity, CLAIMS claims are made (repairs, quotes, posted invoices: not measured), their invoices paid in
 one transaction (a payment each, each payment queuing its claim's job), and measured from its commit to the last
@@ -52,6 +54,7 @@ CAPACITIES = [int(c) for c in os.environ.get("CAPACITIES", "4,8").split(",")]
 HTTP_PORT = int(os.environ.get("ODOO_PORT", 8069))
 SANDBOX_PORT = int(os.environ.get("SANDBOX_PORT", 8077))
 TARGET_RATIO, TARGET_SQL = 1.3, 20
+RENDERING = 2  # the jobs rendering paid invoices the server runs beside the claims' channel at its largest capacity
 # Odoo's request log (werkzeug): "GET /queue_job/runjob?db=…&job_uuid=… HTTP/1.1" 200 - <queries> <s> <s>
 RUNJOB = re.compile(r'"GET /queue_job/runjob\?db=[^&"]+&job_uuid=([\w-]+) [^"]*" \d+ - (\d+) ([\d.]+) ([\d.]+)')
 # Any other request the server answered meanwhile (the stylesheets wkhtmltopdf fetches from the server, ...).
@@ -237,7 +240,7 @@ def main():
     database, addons_path = sys.argv[1], sys.argv[2]
     # Per-database channels, here as in the server: the setting is the capacity of root.qualirepar.
     os.environ.pop("ODOO_QUEUE_JOB_CHANNELS", None)
-    os.environ["ODOO_QUEUE_JOB_MAX_CAPACITY"] = str(max(CAPACITIES))
+    os.environ["ODOO_QUEUE_JOB_MAX_CAPACITY"] = str(max(CAPACITIES) + RENDERING)
     odoo.tools.config.parse_config(["--addons-path", addons_path, "-d", database, "--log-level", "warn"])
     registry = odoo.modules.registry.Registry(database)
     sandbox = eco_sandbox.SandboxServer(host="127.0.0.1", port=SANDBOX_PORT).start()
@@ -257,7 +260,7 @@ def main():
             print(f"{len(claims)} claims made in {time.perf_counter() - begin:.0f} s "
                   f"({dict(Counter(claims.mapped('state')))})", flush=True)
             sandbox.state.set_faults(latency_ms=LATENCY_MS)
-            server = Server(database, addons_path, max(CAPACITIES), log)
+            server = Server(database, addons_path, max(CAPACITIES) + RENDERING, log)
             counter = EnqueueCounter(registry)
             for index, capacity in enumerate(CAPACITIES):
                 batch = claims[index * per_run:(index + 1) * per_run]

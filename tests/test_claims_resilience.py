@@ -163,7 +163,7 @@ def claims_of(ids):
 
 def jobs_left():
     """The claims' jobs still to run or running, and the failed ones."""
-    return dict(sql("""SELECT state, count(*) FROM queue_job WHERE channel = 'root.qualirepar'
+    return dict(sql("""SELECT state, count(*) FROM queue_job WHERE model_name = 'qualirepar.claim'
                         AND state IN ('pending', 'enqueued', 'started', 'failed') GROUP BY state"""))
 
 

@@ -25,6 +25,9 @@ RETRY_FIRST, RETRY_MAX = 120, 12 * 3600
 # reads it from the channel's record (per-database channels, the QualiRépar setting "Claims sent at once"), unless
 # the Odoo servers' configuration sets every channel (``[queue_job] channels = root:N,root.qualirepar:N``).
 CHANNEL = "root.qualirepar"
+# The jobs rendering paid invoices call no organism: they run beside the claims' channel, within the most jobs the
+# servers run at once for the database (its root), not in the claims' room.
+RENDER_CHANNEL = "root"
 CHANNEL_XMLID = "ecorepair_qualirepar.queue_job_channel_qualirepar"
 # The jobs of a claim: one per step, never two of a step queued (their identity). "withdraw" deletes at the
 # organism the draft of a claim cancelled with its invoice before it was sent.
@@ -245,7 +248,7 @@ class QualireparClaim(models.Model):
             delayable(claim).delay()
         for batch in split_every(RENDER_BATCH, to_render.ids, self.browse):
             render = batch.sudo().delayable(
-                channel=CHANNEL, max_retries=0,
+                channel=RENDER_CHANNEL, max_retries=0,
                 description=self.env._("Render the paid invoices of %(count)s bonus claims",
                                        count=len(batch)))._qualirepar_job_render()
             render.on_done(*(delayable(claim) for claim in batch)).delay()

@@ -57,7 +57,7 @@ class TestClaimTransmission(EcologicBonusCase):
         jobs = trap.enqueued_jobs if trap else []
         if trap:
             trap.enqueued_jobs = []
-        due = env["queue.job"].search([("state", "=", "pending"), ("channel", "=", "root.qualirepar"),
+        due = env["queue.job"].search([("state", "=", "pending"), ("model_name", "=", "qualirepar.claim"),
                                        "|", ("eta", "=", False), ("eta", "<=", fields.Datetime.now())])
         jobs += [Job.load(env, uuid) for uuid in due.mapped("uuid")]
         ran = []
@@ -618,9 +618,11 @@ class TestClaimTransmission(EcologicBonusCase):
             self.env.cr.precommit.run()
             renders = [job for job in trap.enqueued_jobs if job.method_name == "_qualirepar_job_render"]
             self.assertEqual([job.recordset for job in renders], [claims])
+            # Rendering calls no organism: it takes none of the claims sent at once (the claims' channel).
+            self.assertEqual([job.channel for job in renders], ["root"])
             for claim in claims:
                 trap.assert_enqueued_job(claim._qualirepar_job_send, properties={
-                    "identity_key": f"qualirepar.claim,{claim.id},send"})
+                    "channel": "root.qualirepar", "identity_key": f"qualirepar.claim,{claim.id},send"})
             sends = [job for job in trap.enqueued_jobs if job.method_name == "_qualirepar_job_send"]
             self.assertEqual([job.depends_on for job in sends], [set(renders)] * 2, "sent once rendered")
         with trap_jobs() as trap:  # the same from the scheduled action (the jobs above were never stored)

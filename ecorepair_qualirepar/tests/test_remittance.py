@@ -215,14 +215,6 @@ class TestRemittance(EcologicBonusCase):
         self.assertEqual({item.partner_id: item.amount_residual for item in open_items},
                          {self.ecosystem: 5, self.ecologic: 50})
 
-    def credit_note(self, invoice):
-        wizard = self.env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=invoice.ids).create(
-            {"journal_id": invoice.journal_id.id, "reason": "Erreur de facturation"})
-        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
-        refund.action_post()
-        return refund
-
     def aged_balance(self):
         Aging = self.env["qualirepar.bonus.aging"]
         Aging.invalidate_model()
@@ -236,7 +228,7 @@ class TestRemittance(EcologicBonusCase):
         claim.sudo().state = "approved"
         self.wizard(claim, 50).action_confirm()
         self.assertEqual(claim.state, "paid")
-        self.credit_note(claim.invoice_id)
+        self.refund(claim.invoice_id)
         self.assertEqual((claim.state, claim.amount_to_refund), ("to_refund", 50))
         self.assertEqual(self.aged_balance(), {claim: ("to_refund", -50)})
         Claim = self.env["qualirepar.claim"]
@@ -271,7 +263,7 @@ class TestRemittance(EcologicBonusCase):
         remittance: 100 € for two claims less the 50 € owed back, 50 € received; the claim is refunded."""
         credited = self.claim()
         credited.sudo().state = "sent"
-        self.credit_note(credited.invoice_id)
+        self.refund(credited.invoice_id)
         self.assertEqual((credited.state, credited.amount_to_refund), ("to_refund", 0))
         wizard = self.wizard(credited, 50)
         wizard.line_ids.amount_paid = 50
