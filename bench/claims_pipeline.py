@@ -28,7 +28,6 @@ defaults; the server listens on ODOO_PORT and ODOO_PORT + 1 (its gevent port), t
 import calendar
 import os
 import re
-import resource
 import signal
 import statistics
 import subprocess
@@ -37,6 +36,7 @@ import tempfile
 import time
 from collections import Counter
 
+import psutil  # an Odoo requirement
 from odoo_env import ROOT  # noqa: F401 - puts tools/ and Odoo on sys.path
 
 import odoo
@@ -141,21 +141,19 @@ def cpu_seconds(server):
     """CPU seconds used so far (user and system) by the Odoo server (its processes, and the children they
     reaped: workers, wkhtmltopdf), by PostgreSQL (every server process on the machine, and the backends its
     postmaster reaped) and by this process (the sandbox's threads, the payments' transaction)."""
-    tick, odoo_cpu, postgres = os.sysconf("SC_CLK_TCK"), 0, 0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    def used(times, children=True):
+        return times.user + times.system + (times.children_user + times.children_system if children else 0)
+
+    odoo_cpu = postgres = 0.0
+    for process in psutil.process_iter(["name"]):
         try:
-            with open(f"/proc/{pid}/stat") as stat:
-                data = stat.read()
-        except OSError:
+            if os.getpgid(process.pid) == server.process.pid:  # its process group
+                odoo_cpu += used(process.cpu_times())
+            elif process.info["name"] == "postgres":
+                postgres += used(process.cpu_times())
+        except (psutil.Error, ProcessLookupError):
             continue  # ended meanwhile
-        name, fields = data[data.index("(") + 1:data.rindex(")")], data[data.rindex(")") + 2:].split()
-        times = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
-        if int(fields[2]) == server.process.pid:  # its process group
-            odoo_cpu += times
-        elif name == "postgres":
-            postgres += times
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    return {"odoo": odoo_cpu / tick, "postgres": postgres / tick, "bench": own.ru_utime + own.ru_stime}
+    return {"odoo": odoo_cpu, "postgres": postgres, "bench": used(psutil.Process().cpu_times(), children=False)}
 
 
 def epoch(value):
