@@ -49,9 +49,18 @@ registry.category("web_tour.tours").add("qualirepar_portal_quote_tour", {
             run: "click",
         },
         {
-            content: "Accept the quote",
+            content: "Accept the quote, once her name is drawn in that style",
             trigger: ".modal .o_portal_sign_submit:enabled",
-            run: "click",
+            async run(helpers) {
+                // A new style draws her name again once its image loads: clicking before sends no signature.
+                const canvas = document.querySelector(".modal canvas.o_web_sign_signature");
+                const drawn = () => canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data
+                    .some((value, index) => index % 4 === 3 && value);
+                for (let wait = 0; wait < 50 && !drawn(); wait++) {
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+                await helpers.click();
+            },
         },
         {
             content: "The quote is accepted, nothing to pay",
