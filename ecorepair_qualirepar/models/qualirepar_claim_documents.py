@@ -9,6 +9,8 @@ from .qualirepar_claim_check import CHECKED_STATES
 
 # Marks the invoice PDF rendered once the invoice was paid (it shows the payments).
 PAID_INVOICE = "paid invoice"
+# An invoice is paid for the organism once Odoo says it is in payment or paid: the organism pays on the paid invoice.
+PAID_STATES = ("in_payment", "paid")
 OCTET_STREAM = "application/octet-stream"
 # Where the customer's signed document comes from; the add-on's own, best last (a better one signed while the claim
 # is checked replaces a lesser one when the claim is sent).
@@ -117,7 +119,7 @@ class QualireparClaim(models.Model):
         """The invoice PDF. Once the invoice is paid, the paid invoice ("facture acquittée", on which the organism
         pays), rendered with its payments and kept on the claim; before, Odoo's own when the invoice was sent,
         otherwise rendered once and kept on the claim."""
-        paid = self.invoice_id.payment_state in ("in_payment", "paid")
+        paid = self.invoice_id.payment_state in PAID_STATES
         if self.invoice_pdf_id and (not paid or self.invoice_pdf_id.description == PAID_INVOICE):
             return self.invoice_pdf_id
         attachment = not paid and self.invoice_id.invoice_pdf_report_id
@@ -133,14 +135,14 @@ class QualireparClaim(models.Model):
 
     def _qualirepar_paid_invoice_missing(self):
         """The claims whose invoice is paid and whose paid invoice PDF is not rendered yet."""
-        return self.filtered(lambda c: c.invoice_id.payment_state in ("in_payment", "paid") and (
+        return self.filtered(lambda c: c.invoice_id.payment_state in PAID_STATES and (
             c.invoice_pdf_id.description != PAID_INVOICE))
 
     def _qualirepar_render_paid_invoices(self):
         """Render the paid invoices of these claims together, one wkhtmltopdf run per company (the invoices as
         pages of one document, split per invoice as Odoo splits a print of several invoices), and keep each on
-        its claim: their jobs send
-        it. An invoice the split could not tell apart is left to its claim's job, which renders it alone.
+        its claim: their jobs send it. An invoice the split could not tell apart is left to its claim's job, which
+        renders it alone.
         Returns the claims whose paid invoice is kept."""
         claims = self._qualirepar_paid_invoice_missing()
         done = self.browse()

@@ -14,6 +14,7 @@ from ..clients import CLIENTS, ApiError, AuthenticationError, TemporaryError
 from ..clients import claims as claims_api
 from .qualirepar_access import ACCOUNTANT, check_role
 from .qualirepar_backend import ORGANISMS
+from .qualirepar_claim_documents import PAID_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -43,8 +44,6 @@ RENDER_BATCH = 20
 PRECOMMIT_KEY = "qualirepar.claim.send"
 # How many claims a scheduled action queues at a time (the next run queues the rest).
 BATCH = 500
-# An invoice is paid for the organism once Odoo says it is in payment or paid.
-PAID_STATES = ("in_payment", "paid")
 # The claims followed at their organism: sent, and credited after sending (the organism may still pay, or reject).
 FOLLOWED_STATES = ("sent", "approved", "to_refund")
 # What records each kind of report of the calls (clients/claims.py).
@@ -332,7 +331,7 @@ class QualireparClaim(models.Model):
             mail_notrack=True, qualirepar_log_author=(author.id, author.email_formatted))
         if not claim._qualirepar_sending_due():
             return "Nothing to send."
-        if hasattr(claim, "_qualirepar_refresh_bonus") and not claim.remote_ref:
+        if not claim.remote_ref:
             claim._qualirepar_refresh_bonus()  # a changed bonus goes to a person before anything is sent
             if not claim._qualirepar_sending_due():
                 return "Not sent: the bonus changed."
