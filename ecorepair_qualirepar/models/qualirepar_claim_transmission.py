@@ -99,6 +99,11 @@ class QualireparClaim(models.Model):
         "with the remittance.")
     last_error = fields.Text(readonly=True, copy=False)
     attempt_count = fields.Integer(string="Failed attempts", readonly=True, copy=False)
+    job_failed = fields.Boolean(
+        string="Job failed", readonly=True, copy=False,
+        help="The claim's last job failed on an unexpected error (details in Job Queue > Queue > Jobs): the "
+        "scheduled actions no longer queue it until a job of the claim runs again (“Send now”, “Refresh status”, "
+        "or Requeue on the job).")
     job_state = fields.Selection(
         [("wait_dependencies", "Waiting"), ("pending", "Pending"), ("enqueued", "Enqueued"),
          ("started", "Running"), ("done", "Done"), ("cancelled", "Cancelled"), ("failed", "Failed")],
@@ -275,13 +280,14 @@ class QualireparClaim(models.Model):
 
     @api.model
     def _cron_submit_claims(self, limit=BATCH):
-        """Queue the sending of the claims that are due and have no job waiting or running (at most ``limit``).
-        Returns how many were queued."""
+        """Queue the sending of the claims that are due and have no job waiting or running, nor one that failed
+        (at most ``limit``). Returns how many were queued."""
         return len(self._qualirepar_due("send", ("to_send", "sending"), limit)._qualirepar_enqueue("send"))
 
     @api.model
     def _cron_refresh_claims(self, limit=BATCH):
-        """Queue the follow-up of the sent claims (at most ``limit``, the least recently asked first)."""
+        """Queue the follow-up of the sent claims (at most ``limit``, the least recently asked first), not of
+        those whose last job failed."""
         return len(self._qualirepar_due("refresh", FOLLOWED_STATES, limit)._qualirepar_enqueue("refresh"))
 
     @api.model
@@ -294,6 +300,7 @@ class QualireparClaim(models.Model):
               JOIN account_move move ON move.id = claim.invoice_id
               JOIN res_company company ON company.id = claim.company_id
              WHERE claim.state IN %(states)s AND claim.remote_closed IS NOT TRUE {paid}
+               AND claim.job_failed IS NOT TRUE
                AND NOT EXISTS (SELECT 1 FROM queue_job job WHERE job.state IN %(active)s
                                AND job.identity_key = 'qualirepar.claim,' || claim.id || ',' || %(step)s)
              ORDER BY claim.write_date, claim.id
@@ -302,12 +309,34 @@ class QualireparClaim(models.Model):
               "limit": limit})
         return self.browse(row[0] for row in self.env.cr.fetchall())
 
-    def _qualirepar_job_running_elsewhere(self, step):
-        """Another job of this step of the claim is running (queued twice by two transactions at once): it does
-        the work."""
-        return bool(self.env["queue.job"].search_count([
-            ("identity_key", "=", self._qualirepar_identity(step)), ("state", "=", "started"),
-            ("uuid", "!=", self.env.context.get("job_uuid"))], limit=1))
+    def _qualirepar_job_starts(self, step):
+        """Whether this job of ``step`` does the work: not when another job of this step of the claim is running
+        (queued twice by two transactions at once). A claim whose last job failed is no longer marked so."""
+        if self.env["queue.job"].search_count([
+                ("identity_key", "=", self._qualirepar_identity(step)), ("state", "=", "started"),
+                ("uuid", "!=", self.env.context.get("job_uuid"))], limit=1):
+            return False
+        if self.job_failed:
+            self.job_failed = False
+        return True
+
+    def _qualirepar_job_failed(self, exc_info=None, exc_name=None, exc_message=None):
+        """queue_job's runner gave a job of the claim up (an unexpected error, not an answer of the organism; its
+        job managers are told of it): the claim's responsible person is asked to have it looked at, and the
+        scheduled actions no longer queue the claim, which would fail every quarter of an hour."""
+        claim = self._qualirepar_lang()
+        _ = claim.env._
+        if claim.state == "cancel":
+            again = _("then delete the draft %s at the organism, or requeue the job.", claim.remote_ref)
+        elif claim.state in FOLLOWED_STATES:
+            again = _("then click “Refresh status”.")
+        else:
+            again = _("then click “Send now”.")
+        claim.job_failed = True
+        claim._qualirepar_ask_person(_(
+            "The background job of this claim failed on an unexpected error (%(error)s): it is not tried again on "
+            "its own. Have the error corrected (your administrator sees it in Job Queue > Queue > Jobs), "
+            "%(again)s", error=exc_message or exc_name or "-", again=again))
 
     def _qualirepar_job_render(self):
         """The job that renders the paid invoices of claims paid together in one go (their send jobs wait for it).
@@ -324,7 +353,7 @@ class QualireparClaim(models.Model):
         """The job that sends the claim: resumable, each step committed the moment it is known (the job function
         allows commits), so that a crash resumes where it stopped."""
         self.ensure_one()
-        if self._qualirepar_job_running_elsewhere("send"):
+        if not self._qualirepar_job_starts("send"):
             return "Sent by another job."
         author = self.env.ref("base.partner_root")
         claim = self._qualirepar_lang().with_context(
@@ -379,7 +408,7 @@ class QualireparClaim(models.Model):
     def _qualirepar_job_refresh(self):
         """The job that asks the organism where the claim stands."""
         self.ensure_one()
-        if self._qualirepar_job_running_elsewhere("refresh"):
+        if not self._qualirepar_job_starts("refresh"):
             return "Followed by another job."
         claim = self._qualirepar_lang()
         if claim.state not in FOLLOWED_STATES or claim.remote_closed:
@@ -404,7 +433,7 @@ class QualireparClaim(models.Model):
         """The job that deletes at ecosystem the draft of a claim cancelled before it was sent (a draft no longer
         there is deleted already); Ecologic's API documents no way to cancel a claim: a person is asked to."""
         self.ensure_one()
-        if self._qualirepar_job_running_elsewhere("withdraw"):
+        if not self._qualirepar_job_starts("withdraw"):
             return "Withdrawn by another job."
         author = self.env.ref("base.partner_root")
         claim = self._qualirepar_lang().with_context(

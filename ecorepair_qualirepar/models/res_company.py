@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 FRENCH_BONUS_ACCOUNT_CODE = "467100"
 
@@ -160,6 +161,21 @@ class ResCompany(models.Model):
                 })
                 account.update_field_translations("name", names)  # in each language, from its .po file
             company.qualirepar_bonus_account_id = account
+
+    @api.constrains("qualirepar_bonus_account_id")
+    def _check_qualirepar_bonus_account(self):
+        """What the eco-organisms owe is followed on this account (the aged balance, the claims' amounts still
+        owed kept by its matches): it is not changed once claims have their bonus entries on another one."""
+        for company in self:
+            claim = self.env["qualirepar.claim"].sudo().search([
+                ("company_id", "=", company.id), ("bonus_line_id", "!=", False),
+                ("bonus_line_id.account_id", "!=", company.qualirepar_bonus_account_id.id)], limit=1)
+            if claim:
+                raise ValidationError(self.env._(
+                    "The eco-organism receivable account of %(company)s cannot be changed: bonus claims (such as "
+                    "%(claim)s) have their entries on %(account)s, where what the eco-organisms owe is followed "
+                    "until they pay (aged balance, remittances).", company=company.name, claim=claim.name,
+                    account=claim.bonus_line_id.account_id.display_name))
 
     def _qualirepar_bonus_account_name(self):
         return self.env._("Eco-organisms – repair bonus receivable")

@@ -2,7 +2,7 @@ import base64
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common_bonus import BonusCase
@@ -28,6 +28,20 @@ class TestBonusAccounting(BonusCase):
         account = company.qualirepar_bonus_account_id
         self.assertEqual(account.with_context(lang="en_US").name, "Eco-organisms – repair bonus receivable")
         self.assertEqual(account.with_context(lang="fr_FR").name, "Éco-organismes – bonus réparation à recevoir")
+
+    def test_receivable_account_kept_once_claims_are_on_it(self):
+        """Changed in the settings once a claim has its bonus entry on 467100, the organisms' receivable would
+        leave that claim out of the aged balance and of the matches that say what is still owed: refused."""
+        other = self.bonus_account.copy({"code": "467200"})
+        Settings = self.env["res.config.settings"]
+        Settings.create({"qualirepar_bonus_account_id": other.id}).execute()  # no claim yet: the shop's choice
+        self.assertEqual(self.company.qualirepar_bonus_account_id, other)
+        self.company.qualirepar_bonus_account_id = self.bonus_account
+        claim = self.posted_claim()[1]
+        with self.assertRaises(ValidationError) as refused:  # rolled back, as the request is
+            Settings.create({"qualirepar_bonus_account_id": other.id}).execute()
+        self.assertRegex(refused.exception.args[0], f"{claim.name}.*467100")
+        self.assertEqual(self.company.qualirepar_bonus_account_id, self.bonus_account)
 
     def test_eligible_repair(self):
         """150 € excl. VAT + 30 € VAT = 180 €: ecosystem's 50 € bonus, the customer pays 130 €, the organism 50 €."""

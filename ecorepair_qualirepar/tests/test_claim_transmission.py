@@ -1,5 +1,6 @@
 import base64
 import os
+import traceback
 from datetime import date, timedelta
 from unittest.mock import patch
 
@@ -10,6 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tests import common as odoo_test_common
 from odoo.tests import tagged
 
+from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.jobrunner import runner as job_runner
@@ -76,7 +78,8 @@ class TestClaimTransmission(EcologicBonusCase):
     def perform(self, job):
         """Perform ``job``, doing what queue_job's test helpers cannot (their ``perform_enqueued_jobs`` raises the
         job's RetryableJobError): a job failing for now is left as queue_job's runner leaves it, stored and pending
-        until its next try (its eta); a stored job that works is done."""
+        until its next try (its eta); a job failing otherwise is given up as the runner gives it up (failed, its
+        function's on_fail_method called, controllers/main.py); a stored job that works is done."""
         stored = bool(job.db_record())
         try:
             job.perform()
@@ -84,6 +87,12 @@ class TestClaimTransmission(EcologicBonusCase):
             job.postpone(result=str(error), seconds=error.seconds)
             job.set_pending(reset_retry=False)
             Job.store(job)  # a trapped job's own store() does nothing
+        except Exception as error:  # noqa: BLE001 - any other error fails the job
+            with job.in_temporary_env():
+                values = RunJobController._get_failure_values(job, traceback.format_exc(), error)
+                job.set_failed(**values)
+                job.store()
+                job.on_fail(values)
         else:
             if stored:
                 job.set_done()
@@ -661,6 +670,30 @@ class TestClaimTransmission(EcologicBonusCase):
         self.assertEqual(set(claims.mapped("state")), {"approved"})
         self.assertFalse(self.backend.connection_error)
         self.assertFalse(self.backend.activity_ids)
+
+    def test_job_failing_unexpectedly_goes_to_a_person_and_is_not_queued_again(self):
+        """A job failing on an unexpected error (not an answer of the organism) is given up by queue_job's runner:
+        the person responsible for the claim is told, in French, what failed and what to do; the scheduled action
+        no longer queues the claim every quarter of an hour (each time a failed job, and a notice to the job
+        managers); "Send now" tries again, and sends it once the error is gone."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].search([("name", "=", "ecorepair_qualirepar")])._update_translations("fr_FR")
+        claim = self.laptop_claim()  # paid: its job is queued
+        claim._qualirepar_responsible().lang = "fr_FR"
+        with patch.object(type(self.claims), "_qualirepar_claim_data", side_effect=ValueError("modèle inconnu")):
+            self.assertEqual(self.run_jobs(), 1)
+        self.assertEqual((claim.state, claim.job_state, claim.job_error), ("to_send", "failed", "modèle inconnu"))
+        self.assertTrue(claim.job_failed)
+        self.assertEqual(len(claim.activity_ids), 1)
+        self.assertIn("a échoué sur une erreur inattendue (modèle inconnu)", claim.activity_ids.note)
+        self.assertIn("cliquez sur « Envoyer maintenant »", claim.activity_ids.note)
+        self.assertFalse(self.remote("ecosystem"))
+        self.assertEqual(self.submit(), 0, "not queued again by the scheduled action")
+        claim.action_submit()
+        self.assertEqual(self.run_jobs(), 1)
+        self.assertEqual((claim.state, claim.job_state, claim.job_failed), ("sent", "done", False))
+        self.assertEqual(len(self.remote("ecosystem")), 1)
+        self.assertEqual(self.submit(), 0)
 
     def test_claim_without_its_connection_waits_for_one(self):
         """The connection of a sent claim is gone (deleted, the company's connection archived): its follow-up does not
