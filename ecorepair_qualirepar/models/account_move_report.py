@@ -55,10 +55,13 @@ class AccountMove(models.Model):
 
     def _qualirepar_payments(self):
         """The customer's payments of the invoice: [{"date", "method", "amount"}], for the "acquittée" mention
-        (the organism's bonus, matched with the invoice too, is printed as deducted, not as a payment)."""
+        (the organism's bonus, matched with the invoice too, is printed as deducted, not as a payment; a credit
+        note matched with it is named as such, not as the sales journal it is in)."""
         self.ensure_one()
-        widget = self.sudo().invoice_payments_widget or {}
-        return [{"date": vals["date"], "method": vals.get("payment_method_name") or vals.get("journal_name"),
-                 "amount": vals["amount"]}
-                for vals in widget.get("content", [])
-                if not vals.get("is_exchange") and vals.get("move_id") != self.qualirepar_bonus_move_id.id]
+        content = [vals for vals in (self.sudo().invoice_payments_widget or {}).get("content", [])
+                   if not vals.get("is_exchange") and vals.get("move_id") != self.qualirepar_bonus_move_id.id]
+        moves = self.env["account.move"].sudo().browse([vals["move_id"] for vals in content])
+        return [{"date": vals["date"], "amount": vals["amount"],
+                 "method": self.env._("credit note %s", move.name) if move.move_type == "out_refund"
+                 else vals.get("payment_method_name") or vals.get("journal_name")}
+                for vals, move in zip(content, moves)]

@@ -160,6 +160,41 @@ class TestLegalDocuments(BonusCase, HttpCase):
         self.assertEqual(text.count("Paid on"), 1, "the customer's payment only")
         self.assertIn("Paid on 11/28/2026 130.00 € Amount Due 0.00 €", text)
 
+    def test_credit_note_of_a_repair_invoice(self):
+        """The credit note of a repair invoice takes the bonus back as the invoice deducted it: the full price
+        with its VAT, the bonus, and the net amount refunded to the customer; it is no paid invoice."""
+        order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
+        order.action_confirm()
+        refund = self.refund(self.invoice(order))
+        text = self.pdf("account.account_invoices", refund)
+        self.assertIdentityOnce(text)
+        self.assertIn(f"Credit Note {refund.name}", text)
+        self.assertIn("Untaxed Amount 150.00 € VAT 20% 30.00 € Total incl. VAT 180.00 € "
+                      "Bonus réparation QualiRépar (ecosystem) -50.00 € Net amount to refund 130.00 €", text)
+        self.assertNotIn("acquittée", text)
+
+    def test_paid_invoice_names_the_credit_note_that_settled_part_of_it(self):
+        """A credit note of 12.00 € matched with the invoice, the rest paid: the paid invoice names the credit
+        note, not the sales journal it is in, beside the customer's payment."""
+        order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
+        order.action_confirm()
+        invoice = self.invoice(order)
+        credit = self.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": invoice.partner_id.id, "invoice_date": invoice.invoice_date,
+            "invoice_line_ids": [Command.create({"product_id": self.labour.id, "price_unit": 10,
+                                                 "tax_ids": [Command.set(self.vat20.ids)]})]})
+        credit.action_post()
+        (invoice | credit).line_ids.filtered(
+            lambda l: l.account_type == "asset_receivable" and not l.reconciled
+            and l.partner_id == invoice.commercial_partner_id).reconcile()
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"payment_date": "2026-11-28", "journal_id": self.company_data["default_journal_bank"].id})._create_payments()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        text = self.pdf("account.account_invoices", invoice)
+        self.assertRegex(text, r'Paid invoice \("facture acquittée"\): 12\.00 € paid on \S+ by credit note '
+                               + re.escape(credit.name) + r"; 118\.00 € paid on 11/28/2026 by \w+")
+        self.assertNotIn("by Customer Invoices", text)
+
     def test_invoice_of_a_business_customer(self):
         repair = self.repair()
         order = self.quote(repair, (self.labour, 100))
