@@ -20,6 +20,8 @@ CLAIM_STATES = [
     ("written_off", "Written off"),
     ("cancel", "Cancelled"),
 ]
+# The states of a claim whose bonus item only the organism's payments match (not a credit note, not a write-off).
+PAYMENT_STATES = ("sent", "approved", "paid")
 # The columns of the claims' kanban, in the order of the workflow; the other states follow when they have claims.
 KANBAN_STATES = ("to_fix", "to_send", "sent", "approved", "paid", "rejected")
 
@@ -220,6 +222,39 @@ class QualireparClaim(models.Model):
                 user_id=self.env.user.id)
             self.message_post(body=note)
 
+    def _qualirepar_follow_payment(self, residual_before):
+        """The bonus item of this claim, owed by the organism, was matched or unmatched. Matched in full by
+        hand (the bank's credit matched with it in Odoo rather than through a remittance, which records the
+        payment itself: _record_payment), the claim is paid; unmatched (its bank entry reset to draft or deleted),
+        it waits for its payment again."""
+        matched = self.amount - self.amount_residual
+        credits = self.bonus_line_id.matched_credit_ids.credit_move_id.filtered(lambda l: not l.qualirepar_is_bonus)
+        _ = self.env._
+        if self.currency_id.compare_amounts(self.amount_residual, residual_before) > 0:
+            values = {"amount_paid": min(self.amount_paid, matched),
+                      "payment_line_ids": [Command.unlink(line.id) for line in self.payment_line_ids - credits]}
+            if self.currency_id.is_zero(matched):
+                values.update(payment_date=False, payment_reference=False, payment_move_id=False)
+            if self.state == "paid":
+                values["state"] = "approved"
+            self.write(values)
+            self.message_post(body=_(
+                "The payment of this bonus is no longer matched in the books (its entry reset to draft or its "
+                "match undone): %(owed)s are owed again by %(organism)s.",
+                owed=format_amount(self.env, self.amount_residual, self.currency_id), organism=self.partner_id.name))
+        elif not self.env.context.get("qualirepar_remittance") and credits - self.payment_line_ids:
+            latest = (credits - self.payment_line_ids).sorted("date")[-1]
+            values = {"amount_paid": matched, "payment_date": latest.date, "payment_move_id": latest.move_id.id,
+                      "payment_reference": latest.move_id.ref or latest.move_id.name,
+                      "payment_line_ids": [Command.link(line.id) for line in credits - self.payment_line_ids]}
+            if self.currency_id.is_zero(self.amount_residual):
+                values["state"] = "paid"
+            self.write(values)
+            self.message_post(body=_(
+                "Matched in the books with %(entry)s: %(paid)s received from %(organism)s for this bonus, %(owed)s "
+                "still owed.", entry=latest.move_id.name, paid=format_amount(self.env, matched, self.currency_id),
+                organism=self.partner_id.name, owed=format_amount(self.env, self.amount_residual, self.currency_id)))
+
     def _qualirepar_follow_refund(self):
         """A claim to refund is refunded once what the organism paid for the bonus a credit note took back is
         settled: the credits of 467100 it left open (the credit note's, the remittances') are matched, by the
@@ -251,9 +286,11 @@ class QualireparClaim(models.Model):
         claims = self.sudo().search(["|", "|", ("bonus_line_id", "in", lines.ids),
                                      ("refund_line_id", "in", lines.ids), ("payment_line_ids", "in", lines.ids)])
         for claim in claims.filtered(lambda c: c.bonus_line_id in lines):
-            residual = claim.bonus_line_id.amount_residual
-            if claim.currency_id.compare_amounts(residual, claim.amount_residual):
+            residual, before = claim.bonus_line_id.amount_residual, claim.amount_residual
+            if claim.currency_id.compare_amounts(residual, before):
                 claim.amount_residual = residual
+                if claim.state in PAYMENT_STATES:
+                    claim._qualirepar_follow_payment(before)
         claims.filtered(lambda c: c.state in ("to_refund", "refunded") and (
             c.refund_line_id in lines or c.payment_line_ids & lines))._qualirepar_follow_refund()
 

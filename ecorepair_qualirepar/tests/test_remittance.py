@@ -109,6 +109,48 @@ class TestRemittance(EcologicBonusCase):
         self.assertFalse(claims[2].has_discrepancy)
         self.assertEqual(claims[2].payment_line_ids.move_id, move | top_up)
 
+    def test_paid_follows_the_match_of_the_bonus(self):
+        """A claim is paid when its bonus is matched in full, however it was matched: its remittance's bank entry
+        reset to draft, it is owed again; matched by hand with the bank's credit (Odoo's reconciliation of the
+        467100 items), it is paid again, from that entry."""
+        claim = self.claim()
+        move = self.env["account.move"].browse(self.wizard(claim, 50).action_confirm()["res_id"])
+        self.assertEqual((claim.state, claim.amount_paid, claim.payment_move_id), ("paid", 50, move))
+        move.with_user(self.accountant).button_draft()
+        self.assertEqual((claim.state, claim.amount_paid, claim.amount_residual), ("approved", 0, 50))
+        self.assertFalse(claim.payment_move_id)
+        self.assertIn("no longer matched", claim.message_ids[0].body)
+        move.ref = "VIR ECOSYSTEM 2025-0061"
+        move.action_post()
+        self.assertEqual(claim.state, "approved", "posted again, not matched yet")
+        (claim.bonus_line_id | move.line_ids.filtered(lambda l: l.account_id == self.bonus_account)).with_user(
+            self.accountant).reconcile()
+        self.assertEqual((claim.state, claim.amount_paid, claim.amount_residual), ("paid", 50, 0))
+        self.assertEqual((claim.payment_move_id, claim.payment_reference), (move, "VIR ECOSYSTEM 2025-0061"))
+        self.assertFalse(claim.has_discrepancy)
+
+    def test_short_payment_matched_by_hand(self):
+        """An entry of 45 € (a bank statement booked by hand) matched with the 50 € bonus: 45 € received, 5 €
+        still owed, the claim waits for them; the top-up matched by hand pays it."""
+        claim = self.claim()
+
+        def bank_entry(amount):
+            entry = self.env["account.move"].create({
+                "move_type": "entry", "journal_id": self.bank.id, "date": self.today, "ref": f"VIR ECO {amount}",
+                "line_ids": [Command.create({"account_id": self.bank.default_account_id.id, "debit": amount}),
+                             Command.create({"account_id": self.bonus_account.id, "partner_id": self.ecosystem.id,
+                                             "credit": amount})]})
+            entry.action_post()
+            (claim.bonus_line_id | entry.line_ids.filtered(lambda l: l.account_id == self.bonus_account)).reconcile()
+            return entry
+
+        first = bank_entry(45)
+        self.assertEqual((claim.state, claim.amount_paid, claim.amount_residual), ("sent", 45, 5))
+        self.assertEqual(claim.payment_move_id, first)
+        second = bank_entry(5)
+        self.assertEqual((claim.state, claim.amount_paid, claim.amount_residual), ("paid", 50, 0))
+        self.assertEqual(claim.payment_line_ids.move_id, first | second)
+
     def test_only_the_claims_the_organism_has_are_offered(self):
         """A claim still to fix or to send is not the organism's to pay: only the sent and approved ones come up,
         with their state and the organism's reference."""

@@ -186,7 +186,7 @@ class QualireparRemittanceWizard(models.TransientModel):
                 reference=self.reference or move.name))
         # A bonus a credit note took back is no longer owed: what the organism pays for it stays open, owed back;
         # what it keeps back settles what is owed to it.
-        self.env["account.move.line"]._reconcile_plan(
+        self.env["account.move.line"].with_context(qualirepar_remittance=True)._reconcile_plan(
             [item | line.claim_id.bonus_line_id for line, item in paid if not line.claim_id.bonus_line_id.reconciled]
             + [item | (line.claim_id.refund_line_id | line.claim_id.payment_line_ids).filtered(
                 lambda l: not l.reconciled) for line, item in netted])
