@@ -234,8 +234,9 @@ class QualireparClaim(models.Model):
 
     def _qualirepar_enqueue(self, step):
         """Queue the job of ``step`` for each claim that has none waiting or running; returns the claims queued.
-        Claims sent with a paid invoice not rendered yet wait for a job rendering their paid invoices together
-        (RENDER_BATCH at a time, one wkhtmltopdf run), queued with them."""
+        Claims sent together with a paid invoice not rendered yet wait for a job rendering their paid invoices
+        together (RENDER_BATCH at a time, one wkhtmltopdf run), queued with them; a claim sent alone renders its
+        own (one job, not two)."""
         busy = set(self._qualirepar_jobs_of(step).mapped("identity_key"))
         claims = self.filtered(lambda c: c._qualirepar_identity(step) not in busy)
         label = {"send": self.env._("Send"), "refresh": self.env._("Follow"),
@@ -248,6 +249,8 @@ class QualireparClaim(models.Model):
                 JOB_METHODS[step])()
 
         to_render = claims._qualirepar_paid_invoice_missing() if step == "send" else self.browse()
+        if len(to_render) < 2:
+            to_render = self.browse()
         for claim in claims - to_render:
             delayable(claim).delay()
         for batch in split_every(RENDER_BATCH, to_render.ids, self.browse):

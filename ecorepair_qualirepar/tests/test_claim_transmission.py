@@ -597,6 +597,7 @@ class TestClaimTransmission(EcologicBonusCase):
             self.pay(claim.invoice_id)
             trap.assert_enqueued_job(claim._qualirepar_job_send, properties={
                 "identity_key": f"qualirepar.claim,{claim.id},send"})
+            trap.assert_jobs_count(1)  # paid alone: its job renders the paid invoice too
             trap.perform_enqueued_jobs()  # the payment queued it
         self.env.invalidate_all()  # the job wrote on a cursor of its own
         self.assertEqual(claim.state, "sent", claim.last_error)
