@@ -2,6 +2,7 @@ import base64
 import mimetypes
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools.mimetypes import guess_mimetype
 
 from .ir_actions_report import ONE_DOCUMENT, split_records
@@ -101,6 +102,17 @@ class QualireparClaim(models.Model):
         for claim in self:
             origin, rendering = claim._qualirepar_signed_document_to_send()
             claim.consumer_document_pending = origin if rendering else False
+
+    def action_preview_signed_document(self):
+        """The add-on's signed document the claim will send, printed as it stands (it is rendered and kept on the
+        claim when the claim is sent)."""
+        self.ensure_one()
+        self.check_access("read")
+        rendering = self._qualirepar_signed_document_to_send()[1]
+        if not rendering:
+            raise UserError(self.env._("The customer's document of this claim is the one attached to it."))
+        report, records, _file_name = rendering
+        return self.env["ir.actions.report"]._get_report(report).with_env(self.env).report_action(records)
 
     def _qualirepar_forget_signed_document(self, kind):
         """The customer signed the document ``kind`` again: the add-on's document of that kind, rendered from the

@@ -9,7 +9,7 @@ import lxml.etree
 import lxml.html
 from PIL import Image
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
@@ -246,6 +246,8 @@ class TestSignature(SignatureCase):
         self.sign_hand_back(self.done(repair))
         self.assertFalse(claim.consumer_document_pending)
         self.assertIsNone(self.hint(claim))
+        with self.assertRaisesRegex(UserError, "the one attached"):
+            claim.with_user(accountant).action_preview_signed_document()
         sent = self.sent_document(claim)
         self.assertEqual((sent["name"], sent["content"]), ("attestation.pdf", base64.b64decode(SIGNED)))
         self.assertEqual((claim.consumer_document, claim.consumer_document_origin), (SIGNED, "scan"))
@@ -317,6 +319,16 @@ class TestSignaturePdf(SignatureCase, HttpCase):
         claim = self.invoice(order).qualirepar_claim_ids
         self.assertEqual((claim.state, claim.consumer_document_pending), ("to_send", "intake"))
         self.assertFalse(claim.consumer_document, "not rendered while the invoice is posted")
+        # The accountant sees the signed slip the claim will send, printed as it stands (nothing kept).
+        accountant = new_test_user(self.env, "preview_accountant", company_id=self.company.id,
+                                   groups="ecorepair_qualirepar.group_qualirepar_accountant")
+        action = claim.with_user(accountant).action_preview_signed_document()
+        self.assertEqual((action["report_name"], action["context"]["active_ids"]),
+                         ("ecorepair_qualirepar.report_intake_slip", [repair.id]))
+        pdf = self.env["ir.actions.report"].with_user(accountant).with_context(force_report_rendering=True)\
+            ._render_qweb_pdf(action["report_name"], action["context"]["active_ids"])[0]  # as its route does
+        self.assertIn("Signed by Marie Dupont on", self.pdf_text(pdf))
+        self.assertEqual(claim.consumer_document_pending, "intake")
         consumer = claim.with_context(force_report_rendering=True)._qualirepar_documents()[-1]
         self.assertEqual((consumer["kind"], consumer["mimetype"]), ("consumer_validation", "application/pdf"))
         content = consumer["content"]
