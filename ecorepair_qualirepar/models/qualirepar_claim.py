@@ -255,6 +255,16 @@ class QualireparClaim(models.Model):
                 "still owed.", entry=latest.move_id.name, paid=format_amount(self.env, matched, self.currency_id),
                 organism=self.partner_id.name, owed=format_amount(self.env, self.amount_residual, self.currency_id)))
 
+    def _qualirepar_write_off_undone(self):
+        """The write-off entry of this claim reset to draft (or its match undone): the bonus is owed again by the
+        organism, the claim is rejected again (to resubmit, or to write off anew)."""
+        entry = self.write_off_move_id
+        self.write({"state": "rejected", "write_off_move_id": False})
+        self.message_post(body=self.env._(
+            "The write-off %(entry)s no longer clears this bonus (reset to draft or unmatched): %(owed)s are owed "
+            "again by %(organism)s and the claim is rejected again.", entry=entry.name or "-",
+            owed=format_amount(self.env, self.amount_residual, self.currency_id), organism=self.partner_id.name))
+
     def _qualirepar_follow_refund(self):
         """A claim to refund is refunded once what the organism paid for the bonus a credit note took back is
         settled: the credits of 467100 it left open (the credit note's, the remittances') are matched, by the
@@ -291,6 +301,8 @@ class QualireparClaim(models.Model):
                 claim.amount_residual = residual
                 if claim.state in PAYMENT_STATES:
                     claim._qualirepar_follow_payment(before)
+                elif claim.state == "written_off" and not claim.currency_id.is_zero(residual):
+                    claim._qualirepar_write_off_undone()
         claims.filtered(lambda c: c.state in ("to_refund", "refunded") and (
             c.refund_line_id in lines or c.payment_line_ids & lines))._qualirepar_follow_refund()
 

@@ -349,6 +349,12 @@ class TestBonusAccounting(BonusCase):
         self.assertTrue(claim.bonus_line_id.reconciled)
         self.assertFalse(self.open_bonus())
         self.assertIn("refus définitif", claim.write_off_reason)
+        # Undone by the accountant (the entry reset to draft): owed again, rejected again.
+        entry = claim.write_off_move_id
+        entry.button_draft()
+        self.assertEqual((claim.state, claim.amount_residual, claim.write_off_move_id), ("rejected", 50, entry.browse()))
+        self.assertEqual(self.open_bonus(), claim.bonus_line_id)
+        self.assertIn(f"The write-off {entry.name} no longer clears this bonus", claim.message_ids[0].body)
 
     def test_refresh_bonus_reports_a_change(self):
         """The background refresh asks the scale of the invoice date; a bonus that changed is for a person."""
