@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools.mimetypes import guess_mimetype
 
 from .ir_actions_report import ONE_DOCUMENT, split_records
+from .qualirepar_access import ACCOUNTANT, check_role
 from .qualirepar_claim_check import CHECKED_STATES
 
 # Marks the invoice PDF rendered once the invoice was paid (it shows the payments).
@@ -106,8 +107,9 @@ class QualireparClaim(models.Model):
     def action_preview_signed_document(self):
         """The add-on's signed document the claim will send, printed as it stands (it is rendered and kept on the
         claim when the claim is sent)."""
-        self.ensure_one()
+        check_role(self.env, ACCOUNTANT)
         self.check_access("read")
+        self.ensure_one()
         rendering = self._qualirepar_signed_document_to_send()[1]
         if not rendering:
             raise UserError(self.env._("The customer's document of this claim is the one attached to it."))

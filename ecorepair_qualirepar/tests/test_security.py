@@ -59,6 +59,7 @@ METHODS = {
     ("qualirepar.claim", "action_resubmit"): "accountant",
     ("qualirepar.claim", "action_write_off"): "accountant",
     ("qualirepar.claim", "action_accept_bonus_change"): "accountant",
+    ("qualirepar.claim", "action_preview_signed_document"): "accountant",
     ("qualirepar.remittance.wizard", "action_confirm"): "accountant",
     ("qualirepar.bonus.aging", "action_open_organisms_ledger"): "accountant",
     ("repair.order", "action_qualirepar_check_bonus"): "workshop",
