@@ -223,10 +223,10 @@ class QualireparClaim(models.Model):
             self.message_post(body=note)
 
     def _qualirepar_follow_payment(self, residual_before):
-        """The bonus item of this claim, owed by the organism, was matched or unmatched. Matched in full by
-        hand (the bank's credit matched with it in Odoo rather than through a remittance, which records the
-        payment itself: _record_payment), the claim is paid; unmatched (its bank entry reset to draft or deleted),
-        it waits for its payment again."""
+        """The bonus item of this claim, owed by the organism, was matched or unmatched. Matched by hand (the
+        bank's credit matched with it in a reconciliation tool rather than through a remittance, which records
+        its payment itself: _record_payment), what was received is recorded and the claim is paid once its item
+        is matched in full; unmatched (its bank entry reset to draft or deleted), it waits for its payment again."""
         matched = self.amount - self.amount_residual
         credits = self.bonus_line_id.matched_credit_ids.credit_move_id.filtered(lambda l: not l.qualirepar_is_bonus)
         _ = self.env._
