@@ -20,8 +20,12 @@ CLAIM_STATES = [
     ("written_off", "Written off"),
     ("cancel", "Cancelled"),
 ]
-# The states of a claim whose bonus item only the organism's payments match (not a credit note, not a write-off).
-PAYMENT_STATES = ("sent", "approved", "paid")
+# The states of a claim whose bonus item only the organism's payments match (not a credit note's entry; a write-off
+# matches it as the add-on's own match). A rejected claim may still be paid: a rejection reversed on appeal.
+PAYMENT_STATES = ("sent", "approved", "paid", "rejected")
+# The context key of the add-on's own matches of a bonus item (a remittance, a write-off): their caller records what
+# they mean, the claim's payment is not read from them.
+OWN_MATCH = "qualirepar_own_match"
 # The columns of the claims' kanban, in the order of the workflow; the other states follow when they have claims.
 KANBAN_STATES = ("to_fix", "to_send", "sent", "approved", "paid", "rejected")
 
@@ -242,7 +246,7 @@ class QualireparClaim(models.Model):
                 "The payment of this bonus is no longer matched in the books (its entry reset to draft or its "
                 "match undone): %(owed)s are owed again by %(organism)s.",
                 owed=format_amount(self.env, self.amount_residual, self.currency_id), organism=self.partner_id.name))
-        elif not self.env.context.get("qualirepar_remittance") and credits - self.payment_line_ids:
+        elif not self.env.context.get(OWN_MATCH) and credits - self.payment_line_ids:
             latest = (credits - self.payment_line_ids).sorted("date")[-1]
             values = {"amount_paid": matched, "payment_date": latest.date, "payment_move_id": latest.move_id.id,
                       "payment_reference": latest.move_id.ref or latest.move_id.name,
@@ -406,7 +410,7 @@ class QualireparClaim(models.Model):
                 ]})
             move.action_post()
             (move.line_ids.filtered(lambda l: l.account_id == claim.bonus_line_id.account_id)
-             | claim.bonus_line_id).reconcile()
+             | claim.bonus_line_id).with_context(**{OWN_MATCH: True}).reconcile()
             claim.sudo().write({"state": "written_off", "write_off_move_id": move.id})
             claim.message_post(body=Markup(_("Written off by %(user)s (%(entry)s): %(reason)s")) % {
                 "user": self.env.user.name, "entry": move._get_html_link(), "reason": reason})

@@ -343,7 +343,7 @@ class TestBonusAccounting(BonusCase):
             claim.action_write_off()
         claim.write_off_reason = "Appareil sous garantie constructeur : refus définitif d'ecosystem"
         claim.action_write_off()
-        self.assertEqual(claim.state, "written_off")
+        self.assertEqual((claim.state, claim.amount_paid), ("written_off", 0), "a write-off is no payment")
         self.assertEqual(self.journal(claim.write_off_move_id),
                          {(expense.code, "ecosystem"): 50, ("467100", "ecosystem"): -50})
         self.assertTrue(claim.bonus_line_id.reconciled)

@@ -129,27 +129,43 @@ class TestRemittance(EcologicBonusCase):
         self.assertEqual((claim.payment_move_id, claim.payment_reference), (move, "VIR ECOSYSTEM 2025-0061"))
         self.assertFalse(claim.has_discrepancy)
 
+    def matched_by_hand(self, claim, amount):
+        """A bank entry booked by hand (the bank debited, the organism's 467100 credited by ``amount``), its 467100
+        item matched with the claim's bonus as in a reconciliation tool."""
+        entry = self.env["account.move"].create({
+            "move_type": "entry", "journal_id": self.bank.id, "date": self.today, "ref": f"VIR ECO {amount}",
+            "line_ids": [Command.create({"account_id": self.bank.default_account_id.id, "debit": amount}),
+                         Command.create({"account_id": self.bonus_account.id, "partner_id": self.ecosystem.id,
+                                         "credit": amount})]})
+        entry.action_post()
+        (claim.bonus_line_id | entry.line_ids.filtered(lambda l: l.account_id == self.bonus_account)).reconcile()
+        return entry
+
     def test_short_payment_matched_by_hand(self):
         """An entry of 45 € (a bank statement booked by hand) matched with the 50 € bonus: 45 € received, 5 €
         still owed, the claim waits for them; the top-up matched by hand pays it."""
         claim = self.claim()
-
-        def bank_entry(amount):
-            entry = self.env["account.move"].create({
-                "move_type": "entry", "journal_id": self.bank.id, "date": self.today, "ref": f"VIR ECO {amount}",
-                "line_ids": [Command.create({"account_id": self.bank.default_account_id.id, "debit": amount}),
-                             Command.create({"account_id": self.bonus_account.id, "partner_id": self.ecosystem.id,
-                                             "credit": amount})]})
-            entry.action_post()
-            (claim.bonus_line_id | entry.line_ids.filtered(lambda l: l.account_id == self.bonus_account)).reconcile()
-            return entry
-
-        first = bank_entry(45)
+        first = self.matched_by_hand(claim, 45)
         self.assertEqual((claim.state, claim.amount_paid, claim.amount_residual), ("sent", 45, 5))
         self.assertEqual(claim.payment_move_id, first)
-        second = bank_entry(5)
+        second = self.matched_by_hand(claim, 5)
         self.assertEqual((claim.state, claim.amount_paid, claim.amount_residual), ("paid", 50, 0))
         self.assertEqual(claim.payment_line_ids.move_id, first | second)
+
+    def test_rejected_claim_paid_all_the_same(self):
+        """The organism reverses a rejection on appeal and pays: the rejected claim, selected in the list, is in
+        the remittance and paid; matched by hand instead, it is paid too. Unselected, it is not offered."""
+        in_remittance, by_hand = self.claim(), self.claim()
+        (in_remittance | by_hand).sudo().write({"state": "rejected", "reject_code": "06"})
+        self.assertFalse(self.env["qualirepar.remittance.wizard"].with_user(self.accountant).create(
+            {"partner_id": self.ecosystem.id, "amount": 50}).line_ids)
+        wizard = self.wizard(in_remittance, 50).with_user(self.accountant)
+        self.assertEqual(wizard.line_ids.claim_id, in_remittance)
+        wizard.action_confirm()
+        self.assertEqual((in_remittance.state, in_remittance.amount_paid, in_remittance.amount_residual),
+                         ("paid", 50, 0))
+        self.matched_by_hand(by_hand, 50)
+        self.assertEqual((by_hand.state, by_hand.amount_paid, by_hand.amount_residual), ("paid", 50, 0))
 
     def test_only_the_claims_the_organism_has_are_offered(self):
         """A claim still to fix or to send is not the organism's to pay: only the sent and approved ones come up,

@@ -3,12 +3,16 @@ from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
 from ..models.qualirepar_access import ACCOUNTANT, check_role
+from ..models.qualirepar_claim import OWN_MATCH
 
 CLOSED_STATES = ("paid", "cancel", "written_off", "refunded")
 # The claims an organism may pay: those it has (sent, or approved) and still owes, or whose bonus a credit note
 # took back while the organism had it. A claim still to fix or to send is not the organism's to pay.
 OPEN_CLAIM_DOMAIN = ["|", ("state", "=", "to_refund"), "&", ("state", "in", ("sent", "approved")),
                      ("amount_residual", "!=", 0)]
+# Selected by a person, a rejected claim may be paid too: a rejection the organism reversed on appeal.
+SELECTED_CLAIM_DOMAIN = ["|", ("state", "=", "to_refund"), "&", ("state", "in", ("sent", "approved", "rejected")),
+                         ("amount_residual", "!=", 0)]
 
 
 class QualireparRemittanceWizard(models.TransientModel):
@@ -57,12 +61,12 @@ class QualireparRemittanceWizard(models.TransientModel):
             raise UserError(_(
                 "The selected claims are owed by several eco-organisms (%s): record one remittance per "
                 "eco-organism.", ", ".join(claims.partner_id.mapped("name"))))
-        open_claims = claims.filtered_domain(OPEN_CLAIM_DOMAIN)
+        open_claims = claims.filtered_domain(SELECTED_CLAIM_DOMAIN)
         if not open_claims:
             if claims.filtered(lambda claim: claim.state not in CLOSED_STATES and claim.amount_residual):
                 raise UserError(_(
-                    "None of the selected claims has been received by the eco-organism: only claims sent or "
-                    "approved are paid. Send them first."))
+                    "None of the selected claims has been received by the eco-organism: only the claims it has "
+                    "(sent, approved, or rejected) are paid. Send them first."))
             raise UserError(_("None of the selected claims is still owed: they are paid or cancelled."))
         values.update(partner_id=claims.partner_id.id, company_id=open_claims.company_id[:1].id)
         return values
@@ -91,9 +95,9 @@ class QualireparRemittanceWizard(models.TransientModel):
         """The claims selected in the list, else all the organism's open claims, each paid in full."""
         selected = self._selected_claims()
         for wizard in self:
-            domain = [("partner_id", "=", wizard.partner_id.id), ("company_id", "=", wizard.company_id.id),
-                      *OPEN_CLAIM_DOMAIN]
-            claims = selected.filtered_domain(domain) or self.env["qualirepar.claim"].search(domain)
+            domain = [("partner_id", "=", wizard.partner_id.id), ("company_id", "=", wizard.company_id.id)]
+            claims = selected.filtered_domain(domain + SELECTED_CLAIM_DOMAIN) or self.env["qualirepar.claim"].search(
+                domain + OPEN_CLAIM_DOMAIN)
             wizard.line_ids = [Command.clear()] + [
                 Command.create({"claim_id": claim.id, "amount_paid": claim.amount_residual}) for claim in claims]
 
@@ -186,7 +190,7 @@ class QualireparRemittanceWizard(models.TransientModel):
                 reference=self.reference or move.name))
         # A bonus a credit note took back is no longer owed: what the organism pays for it stays open, owed back;
         # what it keeps back settles what is owed to it.
-        self.env["account.move.line"].with_context(qualirepar_remittance=True)._reconcile_plan(
+        self.env["account.move.line"].with_context(**{OWN_MATCH: True})._reconcile_plan(
             [item | line.claim_id.bonus_line_id for line, item in paid if not line.claim_id.bonus_line_id.reconciled]
             + [item | (line.claim_id.refund_line_id | line.claim_id.payment_line_ids).filtered(
                 lambda l: not l.reconciled) for line, item in netted])
