@@ -6,13 +6,18 @@ from ..models.qualirepar_access import ACCOUNTANT, check_role
 from ..models.qualirepar_claim import OWN_MATCH
 
 CLOSED_STATES = ("paid", "cancel", "written_off", "refunded")
-# The claims an organism may pay: those it has (sent, or approved) and still owes, or whose bonus a credit note
-# took back while the organism had it. A claim still to fix or to send is not the organism's to pay.
-OPEN_CLAIM_DOMAIN = ["|", ("state", "=", "to_refund"), "&", ("state", "in", ("sent", "approved")),
-                     ("amount_residual", "!=", 0)]
-# Selected by a person, a rejected claim may be paid too: a rejection the organism reversed on appeal.
-SELECTED_CLAIM_DOMAIN = ["|", ("state", "=", "to_refund"), "&", ("state", "in", ("sent", "approved", "rejected")),
-                         ("amount_residual", "!=", 0)]
+
+
+def _owed_claims(states):
+    """The claims in ``states`` the organism still owes, and those whose bonus a credit note took back while the
+    organism had it."""
+    return ["|", ("state", "=", "to_refund"), "&", ("state", "in", states), ("amount_residual", "!=", 0)]
+
+
+# The claims an organism may pay: those it has (sent, or approved). A claim still to fix or to send is not the
+# organism's to pay. Selected by a person, a rejected claim may be paid too: a rejection reversed on appeal.
+OPEN_CLAIM_DOMAIN = _owed_claims(("sent", "approved"))
+SELECTED_CLAIM_DOMAIN = _owed_claims(("sent", "approved", "rejected"))
 
 
 class QualireparRemittanceWizard(models.TransientModel):
