@@ -231,10 +231,13 @@ class QualireparClaim(models.Model):
         bank's credit matched with it in a reconciliation tool rather than through a remittance, which records
         its payment itself: _record_payment), what was received is recorded and the claim is paid once its item
         is matched in full; unmatched (its bank entry reset to draft or deleted), it waits for its payment again."""
+        unmatched = self.currency_id.compare_amounts(self.amount_residual, residual_before) > 0
+        if not unmatched and self.env.context.get(OWN_MATCH):
+            return  # a remittance records its payment itself; a write-off is no payment
         matched = self.amount - self.amount_residual
         credits = self.bonus_line_id.matched_credit_ids.credit_move_id.filtered(lambda l: not l.qualirepar_is_bonus)
         _ = self.env._
-        if self.currency_id.compare_amounts(self.amount_residual, residual_before) > 0:
+        if unmatched:
             values = {"amount_paid": min(self.amount_paid, matched),
                       "payment_line_ids": [Command.unlink(line.id) for line in self.payment_line_ids - credits]}
             if self.currency_id.is_zero(matched):
@@ -246,7 +249,7 @@ class QualireparClaim(models.Model):
                 "The payment of this bonus is no longer matched in the books (its entry reset to draft or its "
                 "match undone): %(owed)s are owed again by %(organism)s.",
                 owed=format_amount(self.env, self.amount_residual, self.currency_id), organism=self.partner_id.name))
-        elif not self.env.context.get(OWN_MATCH) and credits - self.payment_line_ids:
+        elif credits - self.payment_line_ids:
             latest = (credits - self.payment_line_ids).sorted("date")[-1]
             values = {"amount_paid": matched, "payment_date": latest.date, "payment_move_id": latest.move_id.id,
                       "payment_reference": latest.move_id.ref or latest.move_id.name,
@@ -299,16 +302,19 @@ class QualireparClaim(models.Model):
             return
         claims = self.sudo().search(["|", "|", ("bonus_line_id", "in", lines.ids),
                                      ("refund_line_id", "in", lines.ids), ("payment_line_ids", "in", lines.ids)])
-        for claim in claims.filtered(lambda c: c.bonus_line_id in lines):
+        for claim in claims:
+            if not self.env.context.get("lang"):  # matched by a scheduled action: its notes in the shop's language
+                claim = claim._qualirepar_lang()
             residual, before = claim.bonus_line_id.amount_residual, claim.amount_residual
-            if claim.currency_id.compare_amounts(residual, before):
+            if claim.bonus_line_id in lines and claim.currency_id.compare_amounts(residual, before):
                 claim.amount_residual = residual
                 if claim.state in PAYMENT_STATES:
                     claim._qualirepar_follow_payment(before)
                 elif claim.state == "written_off" and not claim.currency_id.is_zero(residual):
                     claim._qualirepar_write_off_undone()
-        claims.filtered(lambda c: c.state in ("to_refund", "refunded") and (
-            c.refund_line_id in lines or c.payment_line_ids & lines))._qualirepar_follow_refund()
+            if claim.state in ("to_refund", "refunded") and (
+                    claim.refund_line_id in lines or claim.payment_line_ids & lines):
+                claim._qualirepar_follow_refund()
 
     def _cancel_for_credit_note(self, refund):
         """Before sending, the claim is withdrawn; after, the organism may pay or has paid a bonus it no longer

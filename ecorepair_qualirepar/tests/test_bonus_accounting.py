@@ -128,8 +128,8 @@ class TestBonusAccounting(BonusCase):
         self.assertEqual(invoice.payment_state, "partial")
 
     def test_bonus_journal_follows_the_journals(self):
-        """The miscellaneous journal of the bonus entries is looked up once per company and kept until the
-        journals change: one put first takes the next entries; archived, they go back to the other one."""
+        """The bonus entries go to the company's first miscellaneous journal: one put first takes the next
+        entries; archived, they go back to the other one."""
         def bonus_journal():
             order = self.quote(self.repair(), (self.labour, 100), (self.screen, 50))
             order.action_confirm()

@@ -112,14 +112,18 @@ class TestRemittance(EcologicBonusCase):
     def test_paid_follows_the_match_of_the_bonus(self):
         """A claim is paid when its bonus is matched in full, however it was matched: its remittance's bank entry
         reset to draft, it is owed again; matched by hand with the bank's credit (Odoo's reconciliation of the
-        467100 items), it is paid again, from that entry."""
+        467100 items), it is paid again, from that entry. Unmatched by a scheduled action (no language), the note
+        is in the language of the person responsible for the claim."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].search([("name", "=", "ecorepair_qualirepar")])._update_translations("fr_FR")
         claim = self.claim()
+        claim._qualirepar_responsible().lang = "fr_FR"
         move = self.env["account.move"].browse(self.wizard(claim, 50).action_confirm()["res_id"])
         self.assertEqual((claim.state, claim.amount_paid, claim.payment_move_id), ("paid", 50, move))
-        move.with_user(self.accountant).button_draft()
+        move.with_user(self.accountant).with_context(lang=None).button_draft()
         self.assertEqual((claim.state, claim.amount_paid, claim.amount_residual), ("approved", 0, 50))
         self.assertFalse(claim.payment_move_id)
-        self.assertIn("no longer matched", claim.message_ids[0].body)
+        self.assertIn("n'est plus lettré en comptabilité", claim.message_ids[0].body)
         move.ref = "VIR ECOSYSTEM 2025-0061"
         move.action_post()
         self.assertEqual(claim.state, "approved", "posted again, not matched yet")
